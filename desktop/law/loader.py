@@ -1,0 +1,309 @@
+"""Read and validate a statute pack folder (``pack.json`` + statute files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from desktop.domain.codes import Category
+from desktop.i18n import _
+from desktop.law.model import (
+    Article,
+    CaseExample,
+    CaseReference,
+    Grade,
+    Guidance,
+    Item,
+    LawPack,
+    Statute,
+    StatuteDates,
+    StatuteStatus,
+)
+from desktop.paths import resource_path
+
+SUPPORTED_FORMAT_VERSIONS = (1,)
+
+
+class PackValidationError(ValueError):
+    """The pack is unusable; ``problems`` lists every reason, translated."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def bundled_pack_dir() -> Path:
+    return resource_path("law")
+
+
+def _read_json(path: Path, problems: list[str]) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(_("Missing file: {path}").format(path=path.name))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        problems.append(
+            _("{path} is not valid UTF-8 JSON: {error}").format(path=path.name, error=error)
+        )
+    return None
+
+
+def _check_date(value: Any, where: str, problems: list[str]) -> None:
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(
+            _("{where}: {value!r} is not a date (YYYY-MM-DD)").format(where=where, value=value)
+        )
+
+
+def _check_checksums(folder: Path, manifest: dict[str, Any], problems: list[str]) -> None:
+    files = manifest.get("checksums", {}).get("files", {})
+    for relative, expected in files.items():
+        path = folder / relative
+        if not path.is_file():
+            problems.append(_("Missing file: {path}").format(path=relative))
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+            problems.append(
+                _(
+                    "Checksum mismatch for {path}: the file was changed after the pack was built"
+                ).format(path=relative)
+            )
+
+
+def _build_article(key: str, record: dict[str, Any], guidance: Guidance | None) -> Article:
+    items = tuple(Item(i["paragraph"], i["number"], i["text"]) for i in record.get("items", []))
+    return Article(
+        statute_key=key,
+        number=int(record["number"]),
+        text=record["text"],
+        paragraphs=tuple(record["paragraphs"]),
+        items=items,
+        chapter=record.get("chapter", ""),
+        verbatim=bool(record.get("verbatim", True)),
+        guidance=guidance,
+    )
+
+
+def _check_articles(key: str, record: dict[str, Any], problems: list[str]) -> None:
+    articles = record.get("articles", [])
+    numbers = [a.get("number") for a in articles]
+    seen: set[int] = set()
+    for number in numbers:
+        if number in seen:
+            problems.append(
+                _("{statute}: article {number} appears twice").format(statute=key, number=number)
+            )
+        seen.add(number)
+    if numbers != sorted(numbers):
+        problems.append(_("{statute}: articles are out of order").format(statute=key))
+    grade = record.get("grade")
+    if grade == Grade.VERIFIED and not articles:
+        problems.append(
+            _("{statute}: a verified statute must hold its articles").format(statute=key)
+        )
+    if grade != Grade.SECONDARY and not record.get("excerpt") and numbers:
+        missing = sorted(set(range(1, max(numbers) + 1)) - seen)
+        if missing:
+            problems.append(
+                _("{statute}: articles missing: {numbers}").format(
+                    statute=key, numbers=", ".join(map(str, missing))
+                )
+            )
+    for article in articles:
+        lines = article.get("text", "").split("\n")
+        structured = list(article.get("paragraphs", [])) + [
+            i["text"] for i in article.get("items", [])
+        ]
+        if not article.get("text") or sorted(lines) != sorted(structured):
+            problems.append(
+                _(
+                    "{statute}: article {number} text does not match its paragraphs and items"
+                ).format(statute=key, number=article.get("number"))
+            )
+        if (grade == Grade.SECONDARY) == bool(article.get("verbatim", True)):
+            problems.append(
+                _("{statute}: article {number} verbatim flag contradicts the grade").format(
+                    statute=key, number=article.get("number")
+                )
+            )
+
+
+def _check_statute(key: str, record: dict[str, Any], problems: list[str]) -> None:
+    required = (
+        "key",
+        "title",
+        "short_names",
+        "issuer",
+        "doc_number",
+        "dates",
+        "version_date",
+        "status",
+        "grade",
+        "source",
+    )
+    for name in required:
+        if name not in record:
+            problems.append(
+                _("{statute}: field {field} is missing").format(statute=key, field=name)
+            )
+    if record.get("key") != key:
+        problems.append(_("{statute}: the file names a different key").format(statute=key))
+    if record.get("grade") not in tuple(Grade):
+        problems.append(
+            _("{statute}: unknown grade {grade!r}").format(statute=key, grade=record.get("grade"))
+        )
+    if record.get("status") not in tuple(StatuteStatus):
+        problems.append(
+            _("{statute}: unknown status {status!r}").format(
+                statute=key, status=record.get("status")
+            )
+        )
+    _check_date(record.get("version_date"), key, problems)
+    dates = record.get("dates", {})
+    for name in ("adopted", "effective"):
+        _check_date(dates.get(name), key, problems)
+    _check_articles(key, record, problems)
+
+
+def _guidance_map(raw: Any) -> dict[tuple[str, int], Guidance]:
+    result: dict[tuple[str, int], Guidance] = {}
+    for statute_key, articles in (raw or {}).items():
+        if statute_key.startswith("_"):
+            continue
+        for number, entry in articles.items():
+            result[(statute_key, int(number))] = Guidance(
+                summary=entry.get("summary", ""),
+                keywords=tuple(entry.get("keywords", [])),
+                categories=tuple(entry.get("categories", [])),
+                reply_phrasing=entry.get("reply_phrasing"),
+            )
+    return result
+
+
+def _cases(raw: Any) -> tuple[CaseExample, ...]:
+    return tuple(
+        CaseExample(
+            key=case["key"],
+            title=case["title"],
+            category=case["category"],
+            facts=case["facts"],
+            handling=case["handling"],
+            references=tuple(
+                CaseReference(ref["statute"], ref["article"], ref.get("paragraph"), ref.get("item"))
+                for ref in case["references"]
+            ),
+        )
+        for case in (raw or [])
+    )
+
+
+def _check_cross_references(
+    pack: LawPack, guidance: dict[tuple[str, int], Guidance], problems: list[str]
+) -> None:
+    known = {(s.key, a.number) for s, a in pack.all_articles()}
+    codes = {c.value for c in Category}
+    for (key, number), entry in guidance.items():
+        if (key, number) not in known:
+            problems.append(
+                _("Guidance refers to a missing article: {statute} {number}").format(
+                    statute=key, number=number
+                )
+            )
+        for code in entry.categories:
+            if code not in codes:
+                problems.append(
+                    _("Guidance uses an unknown category code {code!r}").format(code=code)
+                )
+    for case in pack.cases:
+        for ref in case.references:
+            if (ref.statute_key, ref.article) not in known:
+                problems.append(
+                    _("Case {case} refers to a missing article: {statute} {number}").format(
+                        case=case.key, statute=ref.statute_key, number=ref.article
+                    )
+                )
+
+
+def load_pack(path: Path | None = None) -> LawPack:
+    """Load and validate the pack in ``path`` (default: the bundled ``resources/law``)."""
+    folder = path or bundled_pack_dir()
+    problems: list[str] = []
+    manifest = _read_json(folder / "pack.json", problems)
+    if not isinstance(manifest, dict):
+        raise PackValidationError(problems or [_("pack.json must hold an object")])
+    if manifest.get("format_version") not in SUPPORTED_FORMAT_VERSIONS:
+        raise PackValidationError(
+            [
+                _("Unsupported pack format version {version}").format(
+                    version=manifest.get("format_version")
+                )
+            ]
+        )
+    _check_date(manifest.get("pack_version"), "pack.json", problems)
+    _check_checksums(folder, manifest, problems)
+    guidance = _guidance_map(
+        _read_json(folder / manifest.get("guidance", "guidance.json"), problems)
+    )
+    cases_raw = _read_json(folder / manifest.get("cases", "cases.json"), problems)
+    statutes: list[Statute] = []
+    names_seen: dict[str, str] = {}
+    for key in manifest.get("statutes", []):
+        record = _read_json(folder / "statutes" / f"{key}.json", problems)
+        if not isinstance(record, dict):
+            continue
+        _check_statute(key, record, problems)
+        for name in [record.get("title", ""), *record.get("short_names", [])]:
+            if name in names_seen and names_seen[name] != key:
+                problems.append(_("The name {name} is used by two statutes").format(name=name))
+            names_seen[name] = key
+        if problems:
+            continue
+        statutes.append(_statute_from_record(record, guidance))
+    if problems:
+        raise PackValidationError(problems)
+    pack = LawPack(
+        int(manifest["format_version"]),
+        str(manifest["pack_version"]),
+        tuple(statutes),
+        _cases(cases_raw),
+    )
+    _check_cross_references(pack, guidance, problems)
+    if problems:
+        raise PackValidationError(problems)
+    return pack
+
+
+def _statute_from_record(
+    record: dict[str, Any], guidance: dict[tuple[str, int], Guidance]
+) -> Statute:
+    key = record["key"]
+    dates = record["dates"]
+    return Statute(
+        key=key,
+        title=record["title"],
+        short_names=tuple(record["short_names"]),
+        issuer=record["issuer"],
+        doc_number=record["doc_number"],
+        doc_number_verified=bool(record.get("doc_number_verified", False)),
+        dates=StatuteDates(dates["adopted"], dates["effective"], tuple(dates.get("revised", []))),
+        version_date=record["version_date"],
+        status=StatuteStatus(record["status"]),
+        grade=Grade(record["grade"]),
+        source=record["source"],
+        notes=tuple(record.get("notes", [])),
+        excerpt=bool(record.get("excerpt", False)),
+        articles=tuple(
+            _build_article(key, a, guidance.get((key, int(a["number"]))))
+            for a in record["articles"]
+        ),
+        appendix=record.get("appendix", ""),
+    )
+
+
+def validate_pack(path: Path) -> LawPack:
+    """Validate the pack folder at ``path``; raise PackValidationError listing all problems."""
+    return load_pack(path)

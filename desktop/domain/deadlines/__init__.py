@@ -1,0 +1,41 @@
+"""Statutory deadline clock: rules, the mainland work calendar and the engine.
+
+No Qt and no SQL: the service layer stores imported calendar years and site
+settings and passes them in.
+"""
+
+from desktop.domain.deadlines.calendar_year import (
+    CalendarError,
+    CalendarYear,
+    parse_calendar_json,
+    parse_calendar_year,
+)
+from desktop.domain.deadlines.engine import BEIJING, Deadline, compute_deadline, to_beijing
+from desktop.domain.deadlines.rules import (
+    DEFAULT_RULES,
+    DeadlineRule,
+    LegalBasis,
+    RuleConfigError,
+    RuleKind,
+    build_rules,
+)
+from desktop.domain.deadlines.work_calendar import WorkCalendar, YearStatus
+
+__all__ = [
+    "BEIJING",
+    "DEFAULT_RULES",
+    "CalendarError",
+    "CalendarYear",
+    "Deadline",
+    "DeadlineRule",
+    "LegalBasis",
+    "RuleConfigError",
+    "RuleKind",
+    "WorkCalendar",
+    "YearStatus",
+    "build_rules",
+    "compute_deadline",
+    "parse_calendar_json",
+    "parse_calendar_year",
+    "to_beijing",
+]

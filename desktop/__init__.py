@@ -1,0 +1,1 @@
+"""Complaint Desk (投诉受理台)."""

@@ -1,0 +1,1 @@
+"""The ``complaint-desk`` admin and integration command line."""

@@ -1,0 +1,138 @@
+"""``complaint-desk complaint add|show|list|transition``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from desktop.cli.context import CliContext, CliError
+from desktop.domain.codes import Status, status_label
+from desktop.domain.intake import IntakeError
+from desktop.domain.validation import FieldError
+from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
+from desktop.i18n import _
+from desktop.services.errors import ServiceError
+from desktop.services.records import ComplaintRecord, ComplaintSummary
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("complaint", help=_("add, show and list complaints"))
+    commands = parser.add_subparsers(dest="complaint_command", required=True, metavar="ACTION")
+
+    add = commands.add_parser("add", help=_("store one complaint read as a JSON object"))
+    add.add_argument("source", help=_("JSON file, or - for standard input"))
+    add.add_argument("--json", action="store_true", help=_("print JSON"))
+    add.set_defaults(handler=handle_add)
+
+    show = commands.add_parser("show", help=_("show one complaint"))
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.set_defaults(handler=handle_show)
+
+    listing = commands.add_parser("list", help=_("list complaints by due date"))
+    listing.add_argument("--status", choices=[s.value for s in Status])
+    listing.add_argument("--overdue", action="store_true", help=_("only open complaints past their deadline"))
+    listing.add_argument("--limit", type=int, default=200)
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.set_defaults(handler=handle_list)
+
+    step = commands.add_parser("transition", help=_("apply a workflow step"))
+    step.add_argument("number")
+    step.add_argument("action", choices=[a.value for a in Action])
+    step.add_argument("--reason")
+    step.add_argument("--detail", action="append", default=[], metavar="KEY=VALUE",
+                      help=_("e.g. resolution=…, reply_method=phone, satisfaction=5"))
+    step.add_argument("--json", action="store_true", help=_("print JSON"))
+    step.set_defaults(handler=handle_transition)
+
+
+def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
+    payload = record.to_json()
+    deadline = ctx.services().complaints.reply_deadline(record)
+    payload["deadlines"] = {
+        "reply": deadline.to_json(),
+        "acknowledge": {"due_at": record.ack_due_at.isoformat()},
+    }
+    return payload
+
+
+def _record_text(record: ComplaintRecord) -> str:
+    return "\n".join([
+        f"{record.number}  {status_label(record.status)}",
+        _("Received: {at}").format(at=record.received_at.isoformat()),
+        _("Customer: {name}  {phone}").format(name=record.customer_name, phone=record.phone),
+        _("Reply due: {date}").format(date=record.reply_due_date.isoformat()),
+    ])
+
+
+def _fail_on_input(error: IntakeError | FieldError) -> CliError:
+    if isinstance(error, FieldError):
+        return CliError(error.message)
+    return CliError("; ".join(e.message for e in error.errors))
+
+
+def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        text = sys.stdin.read() if args.source == "-" else open(args.source, encoding="utf-8-sig").read()  # noqa: SIM115
+    except OSError as error:
+        raise CliError(_("Cannot read {path}: {reason}").format(path=args.source, reason=error.strerror)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(_("The input is not valid JSON (line {line}, column {column}).").format(
+            line=error.lineno, column=error.colno)) from None
+    if not isinstance(data, dict):
+        raise CliError(_("The input must be one JSON object."))
+    services = ctx.services()
+    try:
+        record = services.complaints.create(services.actor, data)
+    except (IntakeError, FieldError) as error:
+        raise _fail_on_input(error) from None
+    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    return 0
+
+
+def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    try:
+        record = ctx.services().complaints.get(args.number)
+    except ServiceError as error:
+        raise CliError(str(error)) from None
+    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    return 0
+
+
+def _summary_json(item: ComplaintSummary) -> dict[str, Any]:
+    return {
+        "number": item.number, "received_at": item.received_at.isoformat(), "customer_name": item.customer_name,
+        "phone": item.phone, "category": item.category, "channel": item.channel, "status": item.status,
+        "agent": item.agent_name, "reply_due_date": item.reply_due_date.isoformat(),
+        "reply_due_at": item.reply_due_at.isoformat(), "calendar_provisional": item.calendar_provisional,
+    }
+
+
+def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    items = ctx.services().complaints.list(status=args.status, overdue=args.overdue, limit=args.limit)
+    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {i.customer_name}" for i in items)
+    ctx.emit([_summary_json(i) for i in items], text or _("No complaints."))
+    return 0
+
+
+def handle_transition(args: argparse.Namespace, ctx: CliContext) -> int:
+    details: dict[str, Any] = {}
+    for pair in args.detail:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise CliError(_("--detail takes KEY=VALUE, got “{value}”.").format(value=pair))
+        details[key.strip()] = value
+    services = ctx.services()
+    try:
+        record = services.complaints.transition(services.actor, args.number, args.action,
+                                                reason=args.reason, details=details)
+    except (IllegalTransitionError, MissingReasonError, ServiceError) as error:
+        raise CliError(str(error)) from None
+    except FieldError as error:
+        raise _fail_on_input(error) from None
+    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    return 0

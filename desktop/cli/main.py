@@ -1,0 +1,74 @@
+"""Entry point of ``complaint-desk``.
+
+Each ``*_commands`` module owns one group of sub-commands: it exposes
+``register(subparsers)`` and sets ``handler=`` on its parsers; a handler takes
+``(args, ctx)`` and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from desktop.cli.context import CliContext, CliError
+from desktop.i18n import _
+
+COMMAND_MODULES = (
+    "desktop.cli.deadline_commands",
+    "desktop.cli.complaint_commands",
+    "desktop.cli.transfer_commands",
+    "desktop.cli.demo_commands",
+    "desktop.cli.calendar_commands",
+    "desktop.cli.law_commands",
+    "desktop.cli.letter_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="complaint-desk",
+        description=_("Complaint Desk administration and integration commands."),
+    )
+    parser.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
+    parser.add_argument("--user", metavar="LOGIN", help=_("acting user (default: the signed-in OS user)"))
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help=_("language of messages"))
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue  # that command group is not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    raw_args = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in raw_args:
+        from desktop.i18n import set_language
+
+        position = raw_args.index("--lang")
+        if position + 1 < len(raw_args) and raw_args[position + 1] in ("zh_CN", "en"):
+            set_language(raw_args[position + 1])
+    parser = build_parser()
+    args = parser.parse_args(raw_args)
+    ctx = CliContext(db_url=args.db, user_login=args.user, as_json=bool(getattr(args, "json", False)))
+    try:
+        code: int = args.handler(args, ctx)
+    except CliError as error:
+        sys.stderr.write(f"complaint-desk: {error}\n")
+        code = 2
+    except KeyboardInterrupt:
+        sys.stderr.write("complaint-desk: " + _("interrupted") + "\n")
+        code = 130
+    finally:
+        ctx.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

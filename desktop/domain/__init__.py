@@ -1,0 +1,1 @@
+"""Domain logic: no Qt and no SQL here."""

@@ -1,0 +1,59 @@
+"""Opening a store: engine, migrations, the acting user and the services on top of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.deadlines import build_rules
+from desktop.services.calendar import CalendarService
+from desktop.services.complaints import ComplaintService, _Clock
+from desktop.services.queue import QueueService
+from desktop.services.records import Actor
+from desktop.services.site import SiteSettingsService
+from desktop.services.users import UserService, default_login
+from desktop.store.db import create_db_engine, make_session_factory, resolve_url
+from desktop.store.migrate import upgrade_to_head
+
+
+@dataclass
+class AppServices:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    actor: Actor
+    users: UserService
+    site: SiteSettingsService
+    calendar: CalendarService
+    complaints: ComplaintService
+    queue: QueueService
+
+    @classmethod
+    def open(cls, url: str | None = None, *, user_login: str | None = None,
+             configured_url: str | None = None, display_name: str | None = None) -> AppServices:
+        resolved = resolve_url(url, configured_url)
+        engine = create_db_engine(resolved)
+        upgrade_to_head(engine)
+        sessions = make_session_factory(engine)
+        users = UserService(sessions)
+        actor = users.ensure(user_login or default_login(), display_name)
+        site = SiteSettingsService(sessions)
+        calendar = CalendarService(sessions)
+        clock = _Clock(build_rules(site.get("deadline_rules")), calendar.load())
+        return cls(url=resolved, engine=engine, sessions=sessions, actor=actor, users=users, site=site,
+                   calendar=calendar, complaints=ComplaintService(sessions, clock),
+                   queue=QueueService(sessions, actor))
+
+    def reload_clock(self) -> None:
+        """Pick up a changed calendar or rule amounts (after an import or a settings change)."""
+        self.complaints.set_clock(build_rules(self.site.get("deadline_rules")), self.calendar.load())
+
+    @property
+    def display_url(self) -> str:
+        """The database address without a password, for the status bar."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()

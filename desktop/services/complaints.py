@@ -1,0 +1,454 @@
+"""Complaint intake, edits, workflow steps and history: one session per call."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain import workflow
+from desktop.domain.codes import OPEN_STATUSES, Category, Channel, InvalidReason, Status
+from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalendar, compute_deadline
+from desktop.domain.intake import ComplaintInput, parse_input
+from desktop.domain.validation import FieldError
+from desktop.i18n import _
+from desktop.services.errors import ConcurrentEditError, NotFoundError
+from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
+from desktop.store.models import Complaint, ComplaintEvent, ComplaintLink, NumberSequence, User
+from desktop.store.summary import fetch_summaries, summary_select
+
+REPLY_METHODS = ("phone", "sms", "letter", "in_person", "email", "online")
+# Fields an agent may edit directly; the workflow fields change only through transitions.
+INTAKE_FIELDS = ("received_at", "channel", "category", "customer_name", "phone", "contact_phone",
+                 "id_number", "address", "description", "demand")
+WORK_FIELDS = ("investigation_notes", "resolution", "compensation", "assigned_agent_id", "followup_comment")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def rule_code_for(channel: str, category: str) -> str:
+    """Which clock governs the reply: a regulator transfer, a personal-information case, or the default."""
+    if channel == Channel.REGULATOR:
+        return "regulator"
+    if category == Category.PRIVACY:
+        return "privacy"
+    return "reply"
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def parse_compensation(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("元", "").strip())
+    except InvalidOperation:
+        raise FieldError("compensation", _("“{value}” is not an amount in yuan.").format(value=value)) from None
+    if amount < 0:
+        raise FieldError("compensation", _("Compensation cannot be negative."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise FieldError("compensation", _("Amounts are kept to the fen (two decimal places)."))
+    if amount > Decimal("1000000"):
+        raise FieldError("compensation", _("Compensation above 1,000,000 yuan needs the finance system."))
+    return amount.quantize(Decimal("0.01"))
+
+
+@dataclass
+class _Clock:
+    rules: Mapping[str, DeadlineRule]
+    calendar: WorkCalendar
+
+    def reply(self, rule_code: str, start: datetime) -> Deadline:
+        return compute_deadline(self.rules[rule_code], start, self.calendar)
+
+    def acknowledge(self, start: datetime) -> Deadline:
+        return compute_deadline(self.rules["acknowledge"], start, self.calendar)
+
+
+class ComplaintService:
+    def __init__(self, sessions: sessionmaker[Session], clock: _Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    # -- clock ---------------------------------------------------------------------------------
+    def set_clock(self, rules: Mapping[str, DeadlineRule], calendar: WorkCalendar) -> None:
+        self._clock = _Clock(rules, calendar)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self._clock.calendar
+
+    @property
+    def rules(self) -> Mapping[str, DeadlineRule]:
+        return self._clock.rules
+
+    def preview_deadline(self, received_at: datetime, channel: str = "hotline", category: str = "other") -> Deadline:
+        """The reply deadline an intake would get, shown before saving."""
+        return self._clock.reply(rule_code_for(channel, category), received_at)
+
+    def reply_deadline(self, record: ComplaintRecord) -> Deadline:
+        """Recompute (with its trace) the stored deadline of a case, e.g. for the case header."""
+        return self._clock.reply(record.deadline_rule, record.clock_start_at)
+
+    # -- intake --------------------------------------------------------------------------------
+    def create(self, actor: Actor, raw: Mapping[str, Any] | ComplaintInput) -> ComplaintRecord:
+        data = raw if isinstance(raw, ComplaintInput) else parse_input(raw, now=utc_now())
+        with self._sessions.begin() as session:
+            row = self._insert(session, actor, data)
+            return self._record(session, row)
+
+    def create_many(self, actor: Actor, inputs: Sequence[ComplaintInput]) -> list[str]:
+        """Store all or nothing (CSV import): one transaction for the whole batch."""
+        with self._sessions.begin() as session:
+            return [self._insert(session, actor, data).number for data in inputs]
+
+    def _insert(self, session: Session, actor: Actor, data: ComplaintInput) -> Complaint:
+        now = utc_now()
+        rule_code = rule_code_for(data.channel, data.category)
+        reply = self._clock.reply(rule_code, data.received_at)
+        ack = self._clock.acknowledge(data.received_at)
+        received_day = data.received_at.astimezone(BEIJING).date()
+        row = Complaint(
+            uuid=str(uuid.uuid4()),
+            number=self._next_number(session, received_day.strftime("%Y%m%d")),
+            received_at=data.received_at,
+            received_day=received_day,
+            channel=str(data.channel),
+            category=str(data.category),
+            customer_name=data.customer_name,
+            phone=data.phone,
+            contact_phone=data.contact_phone,
+            id_number=data.id_number,
+            address=data.address,
+            description=data.description,
+            demand=data.demand,
+            validity="valid",
+            status=Status.REGISTERED.value,
+            is_open=True,
+            assigned_agent_id=actor.id,
+            clock_start_at=data.received_at,
+            reply_due_date=reply.due_date,
+            reply_due_at=reply.due_at,
+            ack_due_at=ack.due_at,
+            deadline_rule=rule_code,
+            calendar_provisional=reply.calendar == "provisional",
+            created_at=now,
+            created_by_id=actor.id,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        self._event(session, row.id, actor, "created", note=None, changes={})
+        return row
+
+    @staticmethod
+    def _next_number(session: Session, day: str) -> str:
+        """TS-YYYYMMDD-NNNN, unique across seats: the counter row is updated atomically."""
+        for _attempt in range(5):
+            result = session.execute(
+                update(NumberSequence)
+                .where(NumberSequence.day == day)
+                .values(last=NumberSequence.last + 1)
+                .returning(NumberSequence.last)
+            ).scalar_one_or_none()
+            if result is not None:
+                return f"TS-{day}-{result:04d}"
+            try:
+                with session.begin_nested():
+                    session.add(NumberSequence(day=day, last=1))
+                return f"TS-{day}-0001"
+            except IntegrityError:
+                continue  # another seat created today's counter first; update it instead
+        raise RuntimeError("could not allocate a complaint number")
+
+    # -- reading -------------------------------------------------------------------------------
+    def get(self, number: str) -> ComplaintRecord:
+        with self._sessions() as session:
+            return self._record(session, self._load(session, number))
+
+    def events(self, number: str) -> list[EventRecord]:
+        with self._sessions() as session:
+            row = self._load(session, number)
+            rows = session.execute(
+                select(ComplaintEvent, User.display_name)
+                .join(User, User.id == ComplaintEvent.actor_id)
+                .where(ComplaintEvent.complaint_id == row.id)
+                .order_by(ComplaintEvent.at, ComplaintEvent.id)
+            ).all()
+            return [
+                EventRecord(
+                    id=event.id, at=event.at, actor_name=name, kind=event.kind, action=event.action,
+                    from_status=event.from_status, to_status=event.to_status,
+                    changes=EventRecord.decode_changes(event.changes), note=event.note,
+                )
+                for event, name in rows
+            ]
+
+    def earlier_from_number(self, phone: str, *, exclude_number: str | None = None,
+                            limit: int = 50) -> list[ComplaintSummary]:
+        """Repeat detection: earlier complaints about the same number, newest first."""
+        query = (summary_select(with_description=True).where(Complaint.phone == phone)
+                 .order_by(Complaint.received_at.desc()).limit(limit))
+        if exclude_number:
+            query = query.where(Complaint.number != exclude_number)
+        with self._sessions() as session:
+            return fetch_summaries(session.connection(), query)
+
+    def list(self, *, status: str | None = None, overdue: bool = False, limit: int = 200,
+             offset: int = 0, now: datetime | None = None) -> list[ComplaintSummary]:
+        query = summary_select(with_description=True)
+        if status:
+            query = query.where(Complaint.status == Status(status).value)
+        if overdue:
+            query = query.where(Complaint.is_open.is_(True), Complaint.reply_due_at <= (now or utc_now()))
+        query = query.order_by(Complaint.reply_due_at, Complaint.id).limit(limit).offset(offset)
+        with self._sessions() as session:
+            return fetch_summaries(session.connection(), query)
+
+    # -- changes -------------------------------------------------------------------------------
+    def update(self, actor: Actor, number: str, changes: Mapping[str, Any], expected_version: int) -> ComplaintRecord:
+        """Save edits; refuses (keeping both sides) when the case changed since ``expected_version``."""
+        with self._sessions.begin() as session:
+            row = self._load(session, number, for_update=True)
+            if row.version != expected_version:
+                raise ConcurrentEditError(self._record(session, row), dict(changes), expected_version)
+            normalized = self._normalize_changes(row, changes)
+            diff = {k: [_jsonable(getattr(row, k)), _jsonable(v)] for k, v in normalized.items()
+                    if getattr(row, k) != v}
+            if not diff:
+                return self._record(session, row)
+            clock_ran_from_receipt = row.clock_start_at == row.received_at
+            for key, value in normalized.items():
+                setattr(row, key, value)
+            if "received_at" in diff or "channel" in diff or "category" in diff:
+                if "received_at" in diff:
+                    row.received_day = row.received_at.astimezone(BEIJING).date()
+                self._restart_clock(row, row.received_at if clock_ran_from_receipt else None)
+            row.updated_at = utc_now()
+            session.flush()
+            self._event(session, row.id, actor, "updated", changes=diff)
+            return self._record(session, row)
+
+    def _normalize_changes(self, row: Complaint, changes: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = set(changes) - set(INTAKE_FIELDS) - set(WORK_FIELDS)
+        if unknown:
+            raise FieldError("input", _("These fields cannot be edited here: {names}.").format(
+                names=", ".join(sorted(unknown))))
+        intake_keys = [k for k in changes if k in INTAKE_FIELDS]
+        result: dict[str, Any] = {}
+        if intake_keys:
+            merged = {k: getattr(row, k) for k in INTAKE_FIELDS}
+            merged.update({k: changes[k] for k in intake_keys})
+            parsed = parse_input({k: v for k, v in merged.items() if v is not None}, now=utc_now())
+            for key in intake_keys:
+                value = getattr(parsed, key)
+                result[key] = str(value) if isinstance(value, Channel | Category) else value
+        for key in (k for k in changes if k in WORK_FIELDS):
+            value = changes[key]
+            if key == "compensation":
+                result[key] = parse_compensation(value)
+            elif key == "assigned_agent_id":
+                result[key] = int(value) if value is not None else None
+            else:
+                result[key] = (str(value).strip() or None) if value is not None else None
+        return result
+
+    def transition(self, actor: Actor, number: str, action: workflow.Action | str, *,
+                   expected_version: int | None = None, reason: str | None = None,
+                   details: Mapping[str, Any] | None = None) -> ComplaintRecord:
+        """Apply one workflow step; illegal steps raise ``IllegalTransitionError`` and store nothing."""
+        action = workflow.Action(action)
+        details = dict(details or {})
+        with self._sessions.begin() as session:
+            row = self._load(session, number, for_update=True)
+            if expected_version is not None and row.version != expected_version:
+                raise ConcurrentEditError(self._record(session, row), {"action": action.value}, expected_version)
+            current = Status(row.status)
+            target = workflow.apply(action, current, reason if action != workflow.Action.MARK_INVALID
+                                    else details.get("invalid_reason") or reason)
+            before = {k: _jsonable(getattr(row, k)) for k in _TRANSITION_FIELDS}
+            now = utc_now()
+            self._apply_details(row, action, details, reason, now)
+            row.status = target.value
+            row.is_open = target in OPEN_STATUSES
+            row.updated_at = now
+            session.flush()
+            diff = {k: [before[k], _jsonable(getattr(row, k))] for k in _TRANSITION_FIELDS
+                    if before[k] != _jsonable(getattr(row, k))}
+            self._event(session, row.id, actor, "transition", action=action.value, from_status=current.value,
+                        to_status=target.value, changes=diff, note=reason)
+            return self._record(session, row)
+
+    def _apply_details(self, row: Complaint, action: workflow.Action, details: dict[str, Any],
+                       reason: str | None, now: datetime) -> None:
+        A = workflow.Action  # noqa: N806 - short alias keeps the branch table readable
+        if action == A.REPLY:
+            resolution = str(details.get("resolution") or row.resolution or "").strip()
+            if not resolution:
+                raise FieldError("resolution", _("Record the resolution before replying to the customer."))
+            method = str(details.get("reply_method") or "")
+            if method not in REPLY_METHODS:
+                raise FieldError("reply_method", _("Choose how the customer was answered: {methods}.").format(
+                    methods=", ".join(REPLY_METHODS)))
+            row.resolution = resolution
+            row.reply_method = method
+            row.reply_at = details.get("reply_at") or now
+            if "compensation" in details:
+                row.compensation = parse_compensation(details["compensation"])
+        elif action == A.FOLLOW_UP:
+            try:
+                satisfaction = int(details.get("satisfaction", 0))
+            except (TypeError, ValueError):
+                satisfaction = 0
+            if not 1 <= satisfaction <= 5:
+                raise FieldError("satisfaction", _("Satisfaction is a whole number from 1 to 5."))
+            row.satisfaction = satisfaction
+            row.followup_comment = (str(details.get("comment") or "").strip() or None)
+            row.followup_at = details.get("followup_at") or now
+        elif action == A.MARK_INVALID:
+            code = details.get("invalid_reason") or reason
+            try:
+                row.invalid_reason = InvalidReason(str(code)).value
+            except ValueError:
+                raise FieldError("invalid_reason", _("Choose why the complaint is invalid: {codes}.").format(
+                    codes=", ".join(r.value for r in InvalidReason))) from None
+            row.validity = "invalid"
+            row.closed_at = now
+        elif action == A.RECORD_APPEAL:
+            appeal_date = details.get("appeal_date") or now.astimezone(BEIJING).date()
+            row.appeal_date = appeal_date
+            row.appeal_reference = (str(details.get("appeal_reference") or "").strip() or None)
+            row.deadline_rule = "regulator"
+            self._restart_clock(row, datetime.combine(appeal_date, datetime.min.time(), BEIJING)
+                                if "appeal_date" in details else now)
+        elif action == A.REOPEN:
+            row.status_reason = reason
+            row.closed_at = None
+            row.validity = "valid"
+            row.invalid_reason = None
+            self._restart_clock(row, now)
+        elif action in (A.WITHDRAW, A.RETURN_FOR_REWORK):
+            row.status_reason = reason
+            if action == A.WITHDRAW:
+                row.closed_at = now
+        elif action == A.CLOSE:
+            row.closed_at = now
+
+    def _restart_clock(self, row: Complaint, start: datetime | None) -> None:
+        if row.deadline_rule != "regulator":
+            row.deadline_rule = rule_code_for(row.channel, row.category)
+        row.clock_start_at = start or row.clock_start_at
+        deadline = self._clock.reply(row.deadline_rule, row.clock_start_at)
+        row.reply_due_date = deadline.due_date
+        row.reply_due_at = deadline.due_at
+        row.calendar_provisional = deadline.calendar == "provisional"
+        row.ack_due_at = self._clock.acknowledge(row.received_at).due_at
+
+    def link(self, actor: Actor, number: str, earlier_number: str) -> None:
+        """Link an earlier complaint from the same number (repeat complaint)."""
+        with self._sessions.begin() as session:
+            row = self._load(session, number)
+            earlier = self._load(session, earlier_number)
+            if earlier.id == row.id:
+                raise FieldError("link", _("A complaint cannot be linked to itself."))
+            exists = session.get(ComplaintLink, (row.id, earlier.id))
+            if exists is None:
+                session.add(ComplaintLink(complaint_id=row.id, linked_id=earlier.id, created_by_id=actor.id,
+                                          created_at=utc_now()))
+                self._event(session, row.id, actor, "link", changes={"linked": [None, earlier.number]})
+
+    def recompute_deadlines(self, actor: Actor, *, only_provisional: bool = False) -> int:
+        """After a calendar change: recompute stored deadlines of open cases; returns how many changed."""
+        changed = 0
+        with self._sessions.begin() as session:
+            query = select(Complaint).where(Complaint.is_open.is_(True))
+            if only_provisional:
+                query = query.where(Complaint.calendar_provisional.is_(True))
+            for row in session.execute(query.execution_options(yield_per=500)).scalars():
+                deadline = self._clock.reply(row.deadline_rule, row.clock_start_at)
+                provisional = deadline.calendar == "provisional"
+                if (row.reply_due_at, row.calendar_provisional) == (deadline.due_at, provisional):
+                    continue
+                old = row.reply_due_date
+                row.reply_due_date = deadline.due_date
+                row.reply_due_at = deadline.due_at
+                row.calendar_provisional = provisional
+                self._event(session, row.id, actor, "deadline",
+                            changes={"reply_due_date": [old.isoformat(), deadline.due_date.isoformat()]},
+                            note=_("Recomputed after a holiday calendar change."))
+                changed += 1
+        return changed
+
+    # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _load(session: Session, number: str, *, for_update: bool = False) -> Complaint:
+        query = select(Complaint).where(Complaint.number == number.strip().upper())
+        if for_update and session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = session.execute(query).scalar_one_or_none()
+        if row is None:
+            raise NotFoundError(number)
+        return row
+
+    @staticmethod
+    def _event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],
+               note: str | None = None, action: str | None = None, from_status: str | None = None,
+               to_status: str | None = None) -> None:
+        session.add(ComplaintEvent(
+            complaint_id=complaint_id, at=utc_now(), actor_id=actor.id, kind=kind, action=action,
+            from_status=from_status, to_status=to_status,
+            changes=json.dumps(changes, ensure_ascii=False), note=note,
+        ))
+
+    @staticmethod
+    def _record(session: Session, row: Complaint) -> ComplaintRecord:
+        agent_name = None
+        if row.assigned_agent_id is not None:
+            agent_name = session.execute(
+                select(User.display_name).where(User.id == row.assigned_agent_id)).scalar_one_or_none()
+        linked = session.execute(
+            select(Complaint.number).join(ComplaintLink, ComplaintLink.linked_id == Complaint.id)
+            .where(ComplaintLink.complaint_id == row.id).order_by(Complaint.number)
+        ).scalars().all()
+        return ComplaintRecord(
+            id=row.id, uuid=row.uuid, number=row.number, version=row.version, received_at=row.received_at,
+            channel=row.channel, category=row.category, customer_name=row.customer_name, phone=row.phone,
+            contact_phone=row.contact_phone, id_number=row.id_number, address=row.address,
+            description=row.description, demand=row.demand, validity=row.validity,
+            invalid_reason=row.invalid_reason, status=row.status, status_reason=row.status_reason,
+            assigned_agent_id=row.assigned_agent_id, assigned_agent_name=agent_name,
+            investigation_notes=row.investigation_notes, resolution=row.resolution,
+            compensation=row.compensation, reply_at=row.reply_at, reply_method=row.reply_method,
+            followup_at=row.followup_at, satisfaction=row.satisfaction, followup_comment=row.followup_comment,
+            appeal_date=row.appeal_date, appeal_reference=row.appeal_reference,
+            clock_start_at=row.clock_start_at, reply_due_date=row.reply_due_date,
+            reply_due_at=row.reply_due_at, ack_due_at=row.ack_due_at,
+            deadline_rule=row.deadline_rule, calendar_provisional=row.calendar_provisional,
+            created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
+            linked_numbers=tuple(linked),
+        )
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return int(session.execute(select(func.count(Complaint.id))).scalar_one())
+
+
+_TRANSITION_FIELDS = ("status", "resolution", "reply_method", "reply_at", "compensation", "satisfaction",
+                      "followup_comment", "followup_at", "invalid_reason", "validity", "appeal_date",
+                      "appeal_reference", "status_reason", "reply_due_date", "closed_at")

@@ -1,0 +1,269 @@
+"""Realistic demo complaints for demos, screenshots and benchmarks (a million rows in minutes)."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.codes import OPEN_STATUSES, Category, Channel, InvalidReason, Status
+from desktop.domain.deadlines import BEIJING, Deadline
+from desktop.services.complaints import ComplaintService, rule_code_for
+from desktop.services.records import Actor
+from desktop.services.users import UserService
+from desktop.store.models import Base, Complaint, NumberSequence
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰文斌晓东海燕鹏飞雪梅丹宇浩然子涵欣怡思远"
+MOBILE_PREFIXES = ("133", "138", "139", "150", "151", "153", "155", "158", "177", "180", "181", "186", "189", "199")
+CITIES = ("广州市天河区", "深圳市南山区", "成都市武侯区", "杭州市西湖区", "武汉市洪山区", "南京市鼓楼区",
+          "西安市雁塔区", "长沙市岳麓区", "郑州市金水区", "济南市历下区", "福州市鼓楼区", "昆明市五华区")
+STREETS = ("中山路", "人民路", "解放大道", "建设路", "科技园南路", "文化路", "学府路", "滨江大道")
+AGENTS = (("agent01", "李静"), ("agent02", "王磊"), ("agent03", "陈晓东"), ("agent04", "赵雪梅"),
+          ("agent05", "周海燕"), ("agent06", "吴俊杰"), ("lead01", "刘建国"))
+
+DESCRIPTIONS: dict[Category, tuple[str, ...]] = {
+    Category.NETWORK: (
+        "客户反映家中及小区附近手机信号差，通话经常中断，室内基本无法接打电话，已持续{n}天。",
+        "客户称{month}月起在单位通话质量下降，对方听不清，4G/5G频繁切换，影响工作。",
+        "客户反映{place}附近晚高峰移动数据网速极慢，网页无法打开，怀疑基站故障。",
+    ),
+    Category.BROADBAND: (
+        "客户家庭宽带自{n}天前起频繁掉线，报修后维修人员未按约定上门，至今未修复。",
+        "客户办理的{speed}M宽带实测下载速度不足标称的三分之一，多次测速截图为证。",
+        "客户反映宽带故障报修已超过72小时仍未修复，期间无法居家办公，要求减免月租。",
+    ),
+    Category.BILLING: (
+        "客户{month}月账单出现{amount}元不明扣费，客户表示从未使用相关业务，要求查明并退费。",
+        "客户反映国际漫游流量费用高达{amount}元，事前未收到任何提醒短信，对扣费有异议。",
+        "客户称同一笔宽带费用被重复扣取两次，共计{amount}元，要求退还多扣部分。",
+    ),
+    Category.SUBSCRIPTION: (
+        "客户发现号码被开通视频彩铃和会员增值业务，每月扣费{amount}元，客户称从未订购。",
+        "客户反映在营业厅办理业务时被捆绑开通了流量包，未告知收费，要求退订并退费。",
+    ),
+    Category.MARKETING: (
+        "客户称营销人员电话推销时承诺套餐“永久不变价”，办理后次年资费上涨，认为存在误导宣传。",
+        "客户反映宣传单写明“免费升级千兆”，办理后却每月加收{amount}元，要求按宣传兑现。",
+    ),
+    Category.CONTRACT: (
+        "客户反映合约期内套餐被单方面变更，月费由{amount}元调整，未经本人同意。",
+        "客户要求取消合约套餐，被告知需支付高额违约金，客户认为合同条款不公平。",
+    ),
+    Category.PORTING: (
+        "客户申请携号转网时被告知有未到期合约无法办理，但客户称从未签订该合约。",
+        "客户携号转入后短信验证码接收异常，已影响银行业务办理，要求尽快处理。",
+    ),
+    Category.ATTITUDE: (
+        "客户反映在{place}营业厅办理业务时工作人员态度恶劣，拒绝解释资费问题。",
+        "客户称拨打客服热线多次被转接后挂断，问题始终无人处理，对服务态度不满。",
+    ),
+    Category.PRIVACY: (
+        "客户反映在营业厅办理业务后频繁接到推销电话，对方能准确说出其身份证号和住址，怀疑个人信息泄露。",
+        "客户称未经同意其通话记录被他人查询，要求说明查询人及依据，并追究责任。",
+    ),
+    Category.AGENT: (
+        "客户反映代理商网点工作人员私自为其办理副卡并扣费{amount}元，要求退费并处理代理商。",
+        "客户称代理商以赠送手机为由让其签订合约，实际需按月支付高额费用，存在欺骗行为。",
+    ),
+    Category.OTHER: (
+        "客户反映积分兑换的礼品至今未收到，多次询问无结果。",
+        "客户对停机保号业务的收费标准有疑问，要求书面说明。",
+    ),
+}
+DEMANDS: dict[Category, tuple[str, ...]] = {
+    Category.NETWORK: ("要求尽快优化信号并减免当月月租", "要求给出明确的修复时间"),
+    Category.BROADBAND: ("要求48小时内修复并减免故障期间费用", "要求达到合同约定速率或降档退费"),
+    Category.BILLING: ("要求退还不明扣费{amount}元", "要求提供详细话单并解释扣费依据"),
+    Category.SUBSCRIPTION: ("要求退订全部增值业务并退还已扣费用", "要求赔礼道歉并退费"),
+    Category.MARKETING: ("要求按宣传承诺兑现资费", "要求无违约金取消套餐"),
+    Category.CONTRACT: ("要求恢复原套餐资费", "要求免除违约金解除合约"),
+    Category.PORTING: ("要求核实合约并尽快办理携号转网", "要求修复短信接收问题"),
+    Category.ATTITUDE: ("要求相关人员道歉", "要求对工作人员进行处理并回复处理结果"),
+    Category.PRIVACY: ("要求查明信息泄露原因并书面答复", "要求停止骚扰并追究相关人员责任"),
+    Category.AGENT: ("要求退费并取消副卡", "要求解除合约并处理代理商"),
+    Category.OTHER: ("要求尽快处理", "要求书面答复"),
+}
+CATEGORY_WEIGHTS = {Category.BILLING: 22, Category.NETWORK: 15, Category.BROADBAND: 16, Category.SUBSCRIPTION: 12,
+                    Category.MARKETING: 8, Category.CONTRACT: 7, Category.PORTING: 3, Category.ATTITUDE: 6,
+                    Category.PRIVACY: 4, Category.AGENT: 4, Category.OTHER: 3}
+CHANNEL_WEIGHTS = {Channel.HOTLINE: 55, Channel.COUNTER: 15, Channel.ONLINE: 14, Channel.EMAIL: 2,
+                   Channel.LETTER: 1, Channel.SOCIAL: 5, Channel.REGULATOR: 6, Channel.GROUP: 2}
+
+
+class DemoGenerator:
+    def __init__(self, seed: int, now: datetime, span_days: int = 180) -> None:
+        self.rng = random.Random(seed)
+        self.now = now
+        self.span_days = span_days
+        # A pool of numbers that complain repeatedly, so repeat detection has something to find.
+        self.repeat_pool = [self.mobile() for _ in range(400)]
+
+    def mobile(self) -> str:
+        return self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def name(self) -> str:
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+        return self.rng.choice(SURNAMES) + given
+
+    def received_at(self) -> datetime:
+        # More recent days are busier; calls cluster in working hours (Beijing time).
+        back = int(self.rng.triangular(0, self.span_days, 0))
+        day = (self.now.astimezone(BEIJING) - timedelta(days=back)).date()
+        minutes = int(self.rng.triangular(8 * 60, 21 * 60, 11 * 60))
+        moment = datetime(day.year, day.month, day.day, minutes // 60, minutes % 60,
+                          self.rng.randrange(60), tzinfo=BEIJING)
+        return min(moment, self.now.astimezone(BEIJING) - timedelta(minutes=1))
+
+    def complaint(self) -> dict[str, Any]:
+        rng = self.rng
+        category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
+        channel = rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0]
+        fill = {"n": rng.randint(2, 20), "month": rng.randint(1, 12),
+                "amount": rng.choice((18, 29, 58, 99, 128, 300, 1260)),
+                "speed": rng.choice((100, 300, 500, 1000)), "place": rng.choice(CITIES) + rng.choice(STREETS)}
+        phone = rng.choice(self.repeat_pool) if rng.random() < 0.15 else self.mobile()
+        return {
+            "received_at": self.received_at(),
+            "channel": channel.value,
+            "category": category.value,
+            "customer_name": self.name(),
+            "phone": phone,
+            "contact_phone": self.mobile() if rng.random() < 0.2 else None,
+            "address": rng.choice(CITIES) + rng.choice(STREETS) + f"{rng.randint(1, 999)}号",
+            "description": rng.choice(DESCRIPTIONS[category]).format(**fill),
+            "demand": rng.choice(DEMANDS[category]).format(**fill),
+        }
+
+    def status_for(self, received_at: datetime) -> Status:
+        """Older cases are mostly finished; the recent ones are still being worked."""
+        age = (self.now - received_at).days
+        rng = self.rng
+        if age > 30:
+            return rng.choices([Status.CLOSED, Status.FOLLOWED_UP, Status.REPLIED, Status.INVALID, Status.WITHDRAWN,
+                                Status.APPEALED, Status.INVESTIGATING], weights=[70, 8, 6, 5, 4, 3, 4])[0]
+        if age > 10:
+            return rng.choices([Status.REPLIED, Status.FOLLOWED_UP, Status.CLOSED, Status.INVESTIGATING,
+                                Status.PENDING_APPROVAL, Status.ACKNOWLEDGED], weights=[25, 15, 20, 25, 8, 7])[0]
+        return rng.choices([Status.REGISTERED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.PENDING_APPROVAL,
+                            Status.REPLIED], weights=[25, 25, 35, 8, 7])[0]
+
+
+def ensure_demo_agents(users: UserService) -> list[Actor]:
+    return [users.ensure(login, name, "supervisor" if login.startswith("lead") else "agent", "一组")
+            for login, name in AGENTS]
+
+
+def generate(sessions: sessionmaker[Session], complaints: ComplaintService, users: UserService, actor: Actor,
+             count: int, *, seed: int = 1, now: datetime | None = None, batch_size: int = 5000,
+             progress: Callable[[int], None] | None = None) -> int:
+    """Insert ``count`` demo complaints in batches (bulk Core inserts, deadlines cached per day)."""
+    now = now or datetime.now(UTC)
+    generator = DemoGenerator(seed, now)
+    agents = [*ensure_demo_agents(users), actor]
+    cache: dict[tuple[str, date], Deadline] = {}
+    done = 0
+    with sessions() as session:
+        counters = {row.day: row.last for row in session.execute(select(NumberSequence)).scalars()}
+    while done < count:
+        size = min(batch_size, count - done)
+        complaint_rows: list[dict[str, Any]] = []
+        for _ in range(size):
+            complaint_rows.append(_row(generator, complaints, agents, counters, cache, now))
+        with sessions.begin() as session:
+            session.execute(insert(Base.metadata.tables["complaints"]), complaint_rows)
+            numbers = [r["number"] for r in complaint_rows]
+            found = session.execute(select(Complaint.number, Complaint.id).where(Complaint.number.in_(numbers)))
+            ids = {number: complaint_id for number, complaint_id in found}
+            events = [_created_event(r, ids[r["number"]]) for r in complaint_rows]
+            session.execute(insert(Base.metadata.tables["complaint_events"]), events)
+        done += size
+        if progress:
+            progress(done)
+    with sessions.begin() as session:
+        for day, last in counters.items():
+            existing = session.get(NumberSequence, day)
+            if existing is None:
+                session.add(NumberSequence(day=day, last=last))
+            else:
+                existing.last = max(existing.last, last)
+    return done
+
+
+def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Actor],
+         counters: dict[str, int], cache: dict[tuple[str, date], Deadline], now: datetime) -> dict[str, Any]:
+    rng = generator.rng
+    data = generator.complaint()
+    received: datetime = data["received_at"]
+    received_day = received.astimezone(BEIJING).date()
+    rule = rule_code_for(data["channel"], data["category"])
+    key = (rule, received_day)
+    if key not in cache:
+        # Day-counted rules depend only on the Beijing receipt date, so one computation serves the day.
+        cache[key] = complaints.preview_deadline(received, data["channel"], data["category"])
+    reply = cache[key]
+    day_key = received_day.strftime("%Y%m%d")
+    counters[day_key] = counters.get(day_key, 0) + 1
+    status = generator.status_for(received)
+    agent = rng.choice(agents)
+    received_utc = received.astimezone(UTC)
+    row: dict[str, Any] = {
+        **data,
+        "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "number": f"TS-{day_key}-{counters[day_key]:04d}",
+        "version": 1,
+        "received_at": received_utc,
+        "received_day": received_day,
+        "id_number": None,
+        "validity": "invalid" if status == Status.INVALID else "valid",
+        "invalid_reason": rng.choice(list(InvalidReason)).value if status == Status.INVALID else None,
+        "status": status.value,
+        "is_open": status in OPEN_STATUSES,
+        "status_reason": None,
+        "assigned_agent_id": agent.id,
+        "investigation_notes": None,
+        "resolution": None,
+        "compensation": None,
+        "reply_at": None, "reply_method": None, "followup_at": None, "satisfaction": None,
+        "followup_comment": None, "appeal_date": None, "appeal_reference": None,
+        "clock_start_at": received_utc,
+        "reply_due_date": reply.due_date,
+        "reply_due_at": reply.due_at.astimezone(UTC),
+        "ack_due_at": received_utc + timedelta(hours=24),
+        "deadline_rule": rule,
+        "calendar_provisional": reply.calendar == "provisional",
+        "created_at": received_utc,
+        "created_by_id": agent.id,
+        "updated_at": received_utc,
+        "closed_at": None,
+    }
+    if status in (Status.REPLIED, Status.FOLLOWED_UP, Status.CLOSED, Status.APPEALED):
+        replied = min(received_utc + timedelta(hours=rng.randint(4, 14 * 24)), now)
+        row.update(resolution="经核查，已向客户说明情况并按规定处理。", reply_at=replied,
+                   reply_method=rng.choice(("phone", "sms", "in_person")),
+                   compensation=None)
+        if rng.random() < 0.3:
+            row["compensation"] = Decimal(rng.choice((10, 20, 50, 100)))
+    if status in (Status.FOLLOWED_UP, Status.CLOSED):
+        satisfaction = rng.choices((1, 2, 3, 4, 5), (5, 5, 15, 35, 40))[0]
+        row.update(followup_at=row["reply_at"] + timedelta(days=1), satisfaction=satisfaction)
+    if status in (Status.CLOSED, Status.INVALID, Status.WITHDRAWN):
+        row["closed_at"] = row["followup_at"] or min(received_utc + timedelta(days=2), now)
+    return row
+
+
+def _created_event(row: dict[str, Any], complaint_id: int) -> dict[str, Any]:
+    changes = {} if row["status"] == Status.REGISTERED else {"status": [Status.REGISTERED.value, row["status"]]}
+    return {"complaint_id": complaint_id, "at": row["created_at"], "actor_id": row["created_by_id"],
+            "kind": "created", "action": None, "from_status": None, "to_status": row["status"],
+            "changes": json.dumps(changes), "note": "demo"}

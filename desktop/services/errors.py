@@ -1,0 +1,36 @@
+"""Errors services raise; every message is translated and meant for the agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.i18n import _
+
+
+class ServiceError(Exception):
+    """Base class: the message is ready to show."""
+
+
+class NotFoundError(ServiceError):
+    def __init__(self, number: str) -> None:
+        self.number = number
+        super().__init__(_("No complaint numbered {number}.").format(number=number))
+
+
+class PermissionDeniedError(ServiceError):
+    pass
+
+
+class ConcurrentEditError(ServiceError):
+    """Someone saved the case after this agent opened it; both versions are kept for the choice."""
+
+    def __init__(self, current: Any, attempted: dict[str, Any], expected_version: int) -> None:
+        self.current = current
+        self.attempted = attempted
+        self.expected_version = expected_version
+        super().__init__(
+            _(
+                "Complaint {number} was changed by someone else (now version {current}, you opened version "
+                "{expected}). Your changes were not saved; compare both versions and save again."
+            ).format(number=current.number, current=current.version, expected=expected_version)
+        )

@@ -1,0 +1,228 @@
+"""The schema. Names are reviewed once: after the first release they are hard to change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from desktop.store.types import MoneyFen, UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="agent")  # agent, supervisor, admin
+    team: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    # Optimistic concurrency: every update bumps it; a stale writer is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_day: Mapped[date] = mapped_column(Date)  # Beijing date; month/day statistics
+    channel: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16))
+    customer_name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(24))
+    contact_phone: Mapped[str | None] = mapped_column(String(24))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    address: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    demand: Mapped[str] = mapped_column(Text)
+
+    validity: Mapped[str] = mapped_column(String(8), default="valid")
+    invalid_reason: Mapped[str | None] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(20))
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    status_reason: Mapped[str | None] = mapped_column(Text)  # reopen / withdrawal reason
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    investigation_notes: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    compensation: Mapped[Decimal | None] = mapped_column(MoneyFen)
+    reply_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reply_method: Mapped[str | None] = mapped_column(String(16))
+    followup_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    followup_comment: Mapped[str | None] = mapped_column(Text)
+    appeal_date: Mapped[date | None] = mapped_column(Date)
+    appeal_reference: Mapped[str | None] = mapped_column(String(64))
+
+    # The reply clock runs from receipt, or from reopening / the regulator's transfer.
+    clock_start_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reply_due_date: Mapped[date] = mapped_column(Date)
+    reply_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ack_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deadline_rule: Mapped[str] = mapped_column(String(24), default="reply")
+    calendar_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook
+    __table_args__ = (
+        Index("ix_complaints_open_due", "is_open", "reply_due_at"),
+        Index("ix_complaints_agent_open_due", "assigned_agent_id", "is_open", "reply_due_at"),
+        Index("ix_complaints_status_due", "status", "reply_due_at"),
+        Index("ix_complaints_phone_received", "phone", "received_at"),
+        Index("ix_complaints_day_category", "received_day", "category"),
+        Index("ix_complaints_provisional", "calendar_provisional"),
+        # Queue sorting (migration fe1635b53db0): one per sortable column.
+        Index("ix_complaints_received", "received_at"),
+        Index("ix_complaints_customer", "customer_name"),
+        Index("ix_complaints_category", "category"),
+        Index("ix_complaints_status", "status"),
+        Index("ix_complaints_agent", "assigned_agent_id"),
+        Index("ix_complaints_due", "reply_due_at"),
+    )
+
+
+class ComplaintLink(Base):
+    """An earlier complaint from the same number that an agent linked as related."""
+
+    __tablename__ = "complaint_links"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    linked_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ComplaintEvent(Base):
+    """Append-only history: who, when, what changed (JSON of field → [old, new])."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(24))  # created, updated, transition, link, citation, letter, deadline
+    action: Mapped[str | None] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ComplaintCitation(Base):
+    """A statute article cited on a case, frozen at the pack version it was cited from."""
+
+    __tablename__ = "complaint_citations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    statute_key: Mapped[str] = mapped_column(String(64))
+    statute_title: Mapped[str] = mapped_column(String(128))
+    article: Mapped[int] = mapped_column(Integer)
+    paragraph: Mapped[int | None] = mapped_column(Integer)
+    item: Mapped[int | None] = mapped_column(Integer)
+    pack_version: Mapped[str] = mapped_column(String(32))
+    version_date: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    grade: Mapped[str] = mapped_column(String(16))
+    confirmed_by_agent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "statute_key", "article", "paragraph", "item", name="uq_citation"),
+    )
+
+
+class Letter(Base):
+    """A rendered (and usually signed) outcome letter; corrections add revisions, never overwrite."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(8))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed: Mapped[bool] = mapped_column(Boolean)
+    signer: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    __table_args__ = (UniqueConstraint("complaint_id", "revision", name="uq_letter_revision"),)
+
+
+class CustomerSignature(Base):
+    """Handwritten signature captured at a counter, as vector strokes (JSON)."""
+
+    __tablename__ = "customer_signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    strokes: Mapped[str] = mapped_column(Text)
+    captured_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    captured_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NumberSequence(Base):
+    """Per-day counter behind TS-YYYYMMDD-NNNN numbers, incremented atomically."""
+
+    __tablename__ = "number_sequences"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarYearRecord(Base):
+    """A holiday schedule a supervisor imported after the State Council published it."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[str] = mapped_column(Text)  # the JSON document as imported
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SiteSetting(Base):
+    """Settings shared by every seat of a site (rule amounts, operator name, …), JSON values."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

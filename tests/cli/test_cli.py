@@ -1,0 +1,125 @@
+"""The admin CLI: JSON shapes, exit codes and messages, in-process and through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.cli.main import main
+
+COMPLAINT = {
+    "received_at": "2025-04-30T16:20:00+08:00",
+    "channel": "counter",
+    "category": "subscription",
+    "customer_name": "李四",
+    "phone": "+86 139-0000-1111",
+    "description": "客户发现号码被开通视频彩铃业务，每月扣费10元，称从未订购。",
+    "demand": "要求退订并退还已扣费用",
+}
+
+
+def run_cli(*args: str, stdin: str | None = None, db_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if db_url:
+        env["COMPLAINT_DESK_DB"] = db_url
+    return subprocess.run([sys.executable, "-m", "desktop.cli.main", *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
+
+
+def test_deadline_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deadline", "--received", "2025-01-20T09:00:00+08:00", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) >= {"rule", "received_at", "due_date", "due_at", "calendar", "basis", "trace"}
+    assert payload["rule"] == "reply"
+    assert payload["due_date"] == "2025-02-05"  # 2/4 is the last Spring Festival rest day
+    assert payload["due_at"] == "2025-02-06T00:00:00+08:00"
+    assert payload["calendar"] == "official"
+    assert any("第二百零三条" in b["citation"] for b in payload["basis"])
+    assert len(payload["trace"]) >= 3
+
+
+def test_deadline_utc_input_uses_beijing_date(capsys: pytest.CaptureFixture[str]) -> None:
+    # 2025-09-27T17:00Z is already 2025-09-28 01:00 in Beijing.
+    assert main(["deadline", "--received", "2025-09-27T17:00:00Z", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["due_date"] == "2025-10-13"
+
+
+def test_deadline_bad_date_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["deadline", "--received", "next tuesday"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("complaint-desk: ") and "next tuesday" in err
+
+
+def test_add_show_list_through_a_real_process(db_url: str) -> None:
+    added = run_cli("complaint", "add", "--json", "-", stdin=json.dumps(COMPLAINT, ensure_ascii=False),
+                    db_url=db_url)
+    assert added.returncode == 0, added.stderr
+    record = json.loads(added.stdout)
+    assert record["number"] == "TS-20250430-0001"
+    assert record["status"] == "registered"
+    assert record["phone"] == "13900001111"
+    # 4/30 + 15 = 5/15, a Thursday after the May Day holiday (5/1–5/5): a working day.
+    assert record["deadlines"]["reply"]["due_date"] == "2025-05-15"
+
+    shown = run_cli("complaint", "show", record["number"], "--json", db_url=db_url)
+    assert json.loads(shown.stdout)["uuid"] == record["uuid"]
+
+    listed = run_cli("complaint", "list", "--overdue", "--json", db_url=db_url)
+    assert [item["number"] for item in json.loads(listed.stdout)] == [record["number"]]
+
+
+def test_add_rejects_bad_input_with_specific_messages(db_url: str, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    bad = dict(COMPLAINT, phone="1390000111", id_number="110105194912310021")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(bad, ensure_ascii=False)))
+    assert main(["--db", db_url, "--lang", "en", "complaint", "add", "--json", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "11 digits" in err and "check digit" in err
+    assert main(["--db", db_url, "complaint", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_transition_errors_exit_non_zero(db_url: str, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(COMPLAINT, ensure_ascii=False)))
+    assert main(["--db", db_url, "complaint", "add", "--json", "-"]) == 0
+    number = json.loads(capsys.readouterr().out)["number"]
+    assert main(["--db", db_url, "--lang", "en", "complaint", "transition", number, "close"]) == 2
+    assert "Close the case" in capsys.readouterr().err
+    assert main(["--db", db_url, "complaint", "transition", number, "acknowledge", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "acknowledged"
+
+
+def test_show_unknown_number(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "--lang", "en", "complaint", "show", "TS-20990101-0001"]) == 2
+    assert "TS-20990101-0001" in capsys.readouterr().err
+
+
+def test_demo_data_and_export(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "demo-data", "--count", "300", "--seed", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 300
+    out = tmp_path / "export.csv"
+    assert main(["--db", db_url, "export", "--format", "csv", "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("number,received_at")
+    assert len(lines) == 301
+
+
+def test_bench_prints_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{(tmp_path / 'bench.sqlite3').as_posix()}"
+    assert main(["--db", url, "bench", "--rows", "500", "--repeat", "3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] >= 500
+    names = {f["name"] for f in result["figures"]}
+    assert names == {"queue_first_page", "repeat_lookup", "save_complaint"}
+    for figure in result["figures"]:
+        assert figure["app_ms"] > 0 and figure["raw_ms"] > 0 and figure["ratio"] > 0

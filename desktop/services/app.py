@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.deadlines import build_rules
+from desktop.law import LawPack, load_active_pack
+from desktop.letters.content import LetterContent
 from desktop.services.calendar import CalendarService
+from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService, _Clock
+from desktop.services.letters import LetterService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
@@ -45,6 +50,22 @@ class AppServices:
         return cls(url=resolved, engine=engine, sessions=sessions, actor=actor, users=users, site=site,
                    calendar=calendar, complaints=ComplaintService(sessions, clock),
                    queue=QueueService(sessions, actor))
+
+    @cached_property
+    def law_pack(self) -> LawPack:
+        """The statute pack in use (bundled or a newer one a supervisor imported); loaded on first use."""
+        return load_active_pack()
+
+    @cached_property
+    def citations(self) -> CitationService:
+        return CitationService(self.sessions, lambda: self.law_pack.pack_version)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        return LetterService(self.sessions, self.complaints, self.citations, self.site)
+
+    def letters_content(self, number: str) -> LetterContent:
+        return self.letters.content(number)
 
     def reload_clock(self) -> None:
         """Pick up a changed calendar or rule amounts (after an import or a settings change)."""

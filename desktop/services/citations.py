@@ -1,0 +1,84 @@
+"""Statute citations on a case, frozen at the pack version they were cited from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.i18n import _
+from desktop.law import Citation, Grade
+from desktop.services.complaints import ComplaintService
+from desktop.services.errors import ServiceError
+from desktop.services.records import Actor
+from desktop.store.models import ComplaintCitation, ComplaintEvent
+
+
+@dataclass(frozen=True)
+class StoredCitation:
+    id: int
+    citation: Citation
+    pack_version: str
+    confirmed_by_agent: bool
+    created_at: datetime
+
+
+class CitationService:
+    def __init__(self, sessions: sessionmaker[Session], pack_version: Callable[[], str]) -> None:
+        self._sessions = sessions
+        self._pack_version = pack_version  # asked only when citing: loading the pack is not start-up work
+
+    def add(self, actor: Actor, number: str, citation: Citation, *, confirmed: bool = False) -> StoredCitation:
+        """Attach a citation; secondary-grade text needs the agent's explicit confirmation."""
+        if citation.needs_confirmation and not confirmed:
+            raise ServiceError(_(
+                "{citation} is known only from secondary sources; confirm its wording before citing it."
+            ).format(citation=citation.format()))
+        with self._sessions.begin() as session:
+            complaint = ComplaintService._load(session, number)
+            existing = session.execute(select(ComplaintCitation).where(
+                ComplaintCitation.complaint_id == complaint.id,
+                ComplaintCitation.statute_key == citation.statute_key,
+                ComplaintCitation.article == citation.article,
+                ComplaintCitation.paragraph.is_(None) if citation.paragraph is None
+                else ComplaintCitation.paragraph == citation.paragraph,
+                ComplaintCitation.item.is_(None) if citation.item is None
+                else ComplaintCitation.item == citation.item,
+            )).scalar_one_or_none()
+            if existing is not None:
+                return _stored(existing)
+            row = ComplaintCitation(
+                complaint_id=complaint.id, statute_key=citation.statute_key, statute_title=citation.statute_title,
+                article=citation.article, paragraph=citation.paragraph, item=citation.item,
+                pack_version=self._pack_version(), version_date=citation.version_date, text=citation.text,
+                grade=citation.grade.value, confirmed_by_agent=confirmed, created_by_id=actor.id,
+                created_at=datetime.now(UTC),
+            )
+            session.add(row)
+            session.flush()
+            session.add(ComplaintEvent(
+                complaint_id=complaint.id, at=row.created_at, actor_id=actor.id, kind="citation",
+                changes=json.dumps({"citation": [None, citation.format()]}, ensure_ascii=False),
+                note=_("Pack version {version}, text of {date}").format(
+                    version=row.pack_version, date=citation.version_date),
+            ))
+            return _stored(row)
+
+    def list(self, number: str) -> list[StoredCitation]:
+        with self._sessions() as session:
+            complaint = ComplaintService._load(session, number)
+            rows = session.execute(select(ComplaintCitation).where(ComplaintCitation.complaint_id == complaint.id)
+                                   .order_by(ComplaintCitation.id)).scalars()
+            return [_stored(row) for row in rows]
+
+
+def _stored(row: ComplaintCitation) -> StoredCitation:
+    citation = Citation(statute_key=row.statute_key, statute_title=row.statute_title, article=row.article,
+                        paragraph=row.paragraph, item=row.item, version_date=row.version_date, text=row.text,
+                        grade=Grade(row.grade))
+    return StoredCitation(id=row.id, citation=citation, pack_version=row.pack_version,
+                          confirmed_by_agent=row.confirmed_by_agent, created_at=row.created_at)

@@ -1,0 +1,1 @@
+"""Qt side of outcome letters: signature pad, preview/print, verification."""

@@ -1,0 +1,111 @@
+"""The "verify a letter" action: intact or tampered, signer, time, trust, and which case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import _
+from desktop.letters.verify import VerificationResult
+
+_GREEN, _AMBER, _RED = "#e6f4ea", "#fff4e5", "#fdecea"
+
+
+def verdict(result: VerificationResult) -> tuple[str, str]:
+    """Headline text and background colour for a result."""
+    if not result.intact:
+        return _("Not valid: the letter was changed after signing or is not signed."), _RED
+    if not result.valid:
+        return _("Not valid: see the problems below."), _RED
+    if not result.trusted:
+        return _("Intact, but the signer does not chain to the site CA."), _AMBER
+    return _("Valid: intact and signed by a certificate of the site CA."), _GREEN
+
+
+def _local_time(iso: str | None) -> str:
+    """The signer's stated time in this PC's time zone, to the minute."""
+    if not iso:
+        return "—"
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    except ValueError:
+        return iso
+
+
+class VerifyLetterDialog(QDialog):
+    def __init__(
+        self, result: VerificationResult, file_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Verify a letter"))
+        self.verification = result
+        text, colour = verdict(result)
+        self.headline = QLabel(text, self)
+        self.headline.setWordWrap(True)
+        self.headline.setStyleSheet(
+            f"QLabel {{ background: {colour}; padding: 10px; border-radius: 4px;"
+            " font-weight: bold; }"
+        )
+        yes, no = _("Yes"), _("No")
+        form = QFormLayout()
+        rows = (
+            (_("File"), file_name),
+            (_("Intact"), yes if result.intact else _("No — tampered or unsigned")),
+            (_("Signer"), result.signer or "—"),
+            (_("Signing time"), _local_time(result.signed_at)),
+            (_("Chains to the site CA"), yes if result.trusted else no),
+            (_("Complaint"), result.complaint or "—"),
+            (_("Revision"), str(result.revision) if result.revision else "—"),
+            (_("Fingerprint"), result.fingerprint or "—"),
+        )
+        self.value_labels: dict[str, QLabel] = {}
+        for label, value in rows:
+            widget = QLabel(value, self)
+            widget.setWordWrap(True)
+            form.addRow(_("{label}:").format(label=label), widget)
+            self.value_labels[label] = widget
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addLayout(form)
+        if result.problems:
+            problems = QLabel("\n".join(f"• {p}" for p in result.problems), self)
+            problems.setWordWrap(True)
+            layout.addWidget(problems)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close window"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    @classmethod
+    def from_file(cls, path: Path, parent: QWidget | None = None) -> VerifyLetterDialog:
+        from desktop.letters.keys import site_trust_roots
+        from desktop.letters.verify import verify_pdf
+
+        return cls(verify_pdf(path.read_bytes(), site_trust_roots()), path.name, parent)
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None = None, path: Path | None = None
+    ) -> VerificationResult | None:
+        """Pick a PDF (unless given), verify it against the site CA and show the result."""
+        if path is None:
+            name, _filter = QFileDialog.getOpenFileName(
+                parent, _("Verify a letter"), "", _("PDF files (*.pdf)")
+            )
+            if not name:
+                return None
+            path = Path(name)
+        dialog = cls.from_file(path, parent)
+        dialog.exec()
+        return dialog.verification

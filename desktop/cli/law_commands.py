@@ -203,6 +203,13 @@ def handle_validate(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.errors import PermissionDeniedError
+    from desktop.services.users import require_supervisor
+
+    try:
+        require_supervisor(ctx.services().actor)
+    except PermissionDeniedError as error:
+        raise CliError(str(error)) from None
     try:
         pack, diff = import_pack(args.path)
     except PackValidationError as error:

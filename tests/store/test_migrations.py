@@ -72,3 +72,20 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
     assert "complaints" not in inspect(engine).get_table_names()
     assert upgrade_to_head(engine) is True
     engine.dispose()
+
+
+def test_history_is_append_only(services: object) -> None:
+    import pytest
+    from sqlalchemy.exc import DatabaseError
+
+    from desktop.services.app import AppServices
+
+    assert isinstance(services, AppServices)
+    number = services.complaints.create(services.actor, {
+        "received_at": "2025-06-03T09:00:00+08:00", "channel": "hotline", "category": "billing",
+        "customer_name": "王五", "phone": "13700001234", "description": "多扣费", "demand": "退费"}).number
+    assert services.complaints.events(number)
+    for statement in ("UPDATE complaint_events SET note = 'x'", "DELETE FROM complaint_events"):
+        with pytest.raises(DatabaseError, match="append-only"), services.engine.begin() as connection:
+            connection.execute(text(statement))
+    assert len(services.complaints.events(number)) == 1

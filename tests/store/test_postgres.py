@@ -77,3 +77,17 @@ def test_concurrent_edit_between_seats_loses_nothing(postgres_url: str) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_history_is_append_only_on_postgres(postgres_url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    services = AppServices.open(postgres_url, user_login="seat1")
+    try:
+        number = services.complaints.create(services.actor, complaint()).number
+        with pytest.raises(DatabaseError, match="append-only"), services.engine.begin() as connection:
+            connection.execute(text("DELETE FROM complaint_events"))
+        assert len(services.complaints.events(number)) == 1
+    finally:
+        services.close()

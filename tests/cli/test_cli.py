@@ -123,3 +123,30 @@ def test_bench_prints_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert names == {"queue_first_page", "repeat_lookup", "save_complaint"}
     for figure in result["figures"]:
         assert figure["app_ms"] > 0 and figure["raw_ms"] > 0 and figure["ratio"] > 0
+
+
+def test_calendar_import_through_the_cli(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "--user", "boss", "calendar", "years", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["official_years"] == list(range(2020, 2027))
+    schedule = tmp_path / "2019.json"
+    schedule.write_text(json.dumps({
+        "year": 2019, "source": "国办发明电〔2018〕15号",
+        "rest_days": [{"name": "国庆节", "from": "2019-10-01", "to": "2019-10-07"}],
+        "working_days": [{"name": "国庆节调休上班", "date": "2019-09-29"},
+                         {"name": "国庆节调休上班", "date": "2019-10-12"}],
+    }, ensure_ascii=False), encoding="utf-8")
+    # The first user of a new store is its admin; a later agent may not import calendars.
+    assert main(["--db", db_url, "--user", "agent7", "--lang", "en", "calendar", "import", str(schedule)]) == 2
+    assert "supervisor" in capsys.readouterr().err
+    assert main(["--db", db_url, "--user", "boss", "calendar", "import", str(schedule), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["year"] == 2019
+    assert main(["--db", db_url, "deadline", "--store", "--received", "2019-09-20T10:00+08:00", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["due_date"], payload["calendar"]) == ("2019-10-08", "official")
+
+
+def test_calendar_import_rejects_a_bad_file(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"year": 2027, "rest_days": [', encoding="utf-8")
+    assert main(["--db", db_url, "--lang", "en", "calendar", "import", str(bad)]) == 2
+    assert "line 1" in capsys.readouterr().err

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
@@ -142,8 +142,8 @@ class QueueService:
             offset, limit, descending = total - end, max(end - offset, 0), not descending
         column = SORTABLE[query.sort]
         order = (column.desc(), Complaint.id.desc()) if descending else (column.asc(), Complaint.id.asc())
-        statement = self._where(select(*_COLUMNS).outerjoin(User, User.id == Complaint.assigned_agent_id),
-                                query, now).order_by(*order).offset(offset).limit(limit)
+        joined = cast("Select[Any]", select(*_COLUMNS).outerjoin(User, User.id == Complaint.assigned_agent_id))
+        statement = self._where(joined, query, now).order_by(*order).offset(offset).limit(limit)
         with self._sessions() as session:
             rows = [_summary(r) for r in session.execute(statement).all()]
         return rows[::-1] if reverse else rows

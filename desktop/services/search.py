@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select, text
 
 from desktop.domain.validation import FieldError, normalize_phone
 from desktop.store.models import Complaint
@@ -98,7 +98,7 @@ def search_condition(parsed: ParsedSearch, dialect: str) -> ColumnElement[bool] 
     if dialect == "sqlite":
         if parsed.long_terms:
             match = " AND ".join(fts_phrase(t) for t in parsed.long_terms)
-            matching_ids = select(literal_column("rowid")).select_from(text("complaints_fts")).where(
+            matching_ids: Select[Any] = select(literal_column("rowid")).select_from(text("complaints_fts")).where(
                 text("complaints_fts MATCH :fts_query").bindparams(fts_query=match))
             conditions.append(Complaint.id.in_(matching_ids))
         conditions.extend(_any_column_like(t, ignore_case=False) for t in parsed.short_terms)

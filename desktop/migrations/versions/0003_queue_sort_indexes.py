@@ -4,7 +4,7 @@ One index per sortable queue column, so any sort of any saved filter reads its f
 backwards, its last) page by walking an index instead of sorting a million rows.
 
 Revision ID: fe1635b53db0
-Revises: 940e9c836ace
+Revises: 0002_append_only_history
 Create Date: 2026-11-23 13:07:24.602566
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'fe1635b53db0'
-down_revision: str | None = '940e9c836ace'
+down_revision: str | None = '0002_append_only_history'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,252 @@
+"""GUI benchmark: ``python -m desktop.bench_gui --rows 1000000 --json``.
+
+Start-up is measured from process creation to the queue's first page painted, beside a bare
+PySide6 window measured the same way in the same run (both as subprocesses), so the figure says
+what the desk adds over Qt itself on this machine. Filter and sort changes, the jump to the last
+row and searches are timed inside the desk's process up to the repaint of the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BENCH_USER = "agent01"  # a demo agent who owns about one case in eight
+TARGETS = {"startup_s": 1.5, "filter_change_ms": 100, "sort_change_ms": 100, "jump_last_ms": 150,
+           "search_3char_ms": 50, "rss_mb": 300}
+
+
+def bench_db(rows: int, folder: Path | None = None) -> Path:
+    """Reuse ``bench-data/bench-N.sqlite3`` or build it with the demo generator (minutes for 1M)."""
+    folder = folder or REPO_ROOT / "bench-data"
+    path = folder / f"bench-{rows}.sqlite3"
+    if path.exists():
+        return path
+    from desktop.services.app import AppServices
+    from desktop.services.demo import generate
+
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    app = AppServices.open(f"sqlite:///{partial.as_posix()}", user_login=BENCH_USER, display_name="李静")
+    generate(app.sessions, app.complaints, app.users, app.actor, rows, batch_size=10000)
+    with app.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")  # the planner needs statistics to pick the queue's indexes
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    app.close()
+    partial.rename(path)  # only a complete database is ever reused
+    return path
+
+
+def _rss_mb() -> tuple[float, float]:
+    """Resident and peak resident memory of this process (Linux /proc; 0 elsewhere)."""
+    values = {"VmRSS": 0.0, "VmHWM": 0.0}
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            key = line.split(":")[0]
+            if key in values:
+                values[key] = int(line.split()[1]) / 1024
+    return round(values["VmRSS"], 1), round(values["VmHWM"], 1)
+
+
+# -- children -----------------------------------------------------------------------------------
+def _child_bare() -> dict[str, Any]:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    table = QTableWidget(30, 9)
+    window.setCentralWidget(table)
+    painted: dict[str, float] = {}
+
+    class Watch(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+            if event.type() == QEvent.Type.Paint and "at" not in painted:
+                painted["at"] = time.time()
+                app.quit()
+            return False
+
+    watch = Watch()
+    table.viewport().installEventFilter(watch)
+    window.resize(1400, 860)
+    window.show()
+    app.exec()
+    return {"painted_at": painted["at"]}
+
+
+def _child_desk(url: str, searches: list[str]) -> dict[str, Any]:
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.i18n import set_language
+    from desktop.services.app import AppServices
+    from desktop.services.queue import QueueFilter
+    from desktop.settings import Settings
+    from desktop.ui.application import create_application
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.queue.state import column_index
+
+    settings = Settings()
+    settings.set("queue_filter", QueueFilter.MINE.value)
+    set_language("zh_CN")
+    create_application([sys.argv[0]])
+    services = AppServices.open(url, user_login=BENCH_USER)
+    window = MainWindow(services, settings, case_factory=lambda _s, _t: None)
+    table, model = window.queue_view.table, window.queue_model
+    painted: dict[str, float] = {}
+    first_paint = QEventLoop()
+
+    class Watch(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+            if event.type() == QEvent.Type.Paint and model.rowCount() and "at" not in painted:
+                painted["at"] = time.time()
+                QTimer.singleShot(0, first_paint.quit)
+            return False
+
+    watch = Watch()
+    table.viewport().installEventFilter(watch)
+    window.resize(1400, 860)
+    window.show()
+    first_paint.exec()  # not app.exec(): after QApplication.quit() later loops would end at once
+    table.viewport().removeEventFilter(watch)
+
+    def until_refreshed(action: Callable[[], None]) -> float:
+        loop = QEventLoop()
+        model.refreshed.connect(loop.quit)
+        started = time.perf_counter()
+        action()
+        if model.loading:
+            loop.exec()
+        model.refreshed.disconnect(loop.quit)
+        table.viewport().repaint()  # paint now, synchronously: the figure includes drawing the rows
+        return (time.perf_counter() - started) * 1000
+
+    window.runner.wait()
+    QApplication.processEvents()
+    filters = [until_refreshed(lambda f=f: window.queue_view.set_filter(f))  # type: ignore[misc]
+               for f in (QueueFilter.OPEN, QueueFilter.OVERDUE, QueueFilter.ALL, QueueFilter.DUE_SOON,
+                         QueueFilter.MINE, QueueFilter.OPEN)]
+    from PySide6.QtCore import Qt
+
+    sorts = [until_refreshed(lambda c=c, o=o: model.sort(column_index(c), o))  # type: ignore[misc]
+             for c, o in (("received_at", Qt.SortOrder.DescendingOrder), ("number", Qt.SortOrder.AscendingOrder),
+                          ("category", Qt.SortOrder.AscendingOrder), ("customer", Qt.SortOrder.AscendingOrder),
+                          ("agent", Qt.SortOrder.AscendingOrder), ("due", Qt.SortOrder.AscendingOrder))]
+    until_refreshed(lambda: window.queue_view.set_filter(QueueFilter.ALL))
+    jumps = []
+    for _round in range(3):
+        started = time.perf_counter()
+        table.scrollToBottom()
+        table.viewport().repaint()
+        jumps.append((time.perf_counter() - started) * 1000)
+        table.scrollToTop()
+        table.viewport().repaint()
+    def clear_search() -> None:
+        window.queue_view.search.clear()
+        window.queue_view.apply_search()
+
+    search_times: dict[str, float] = {}
+    for term in searches:
+        def search(term: str = term) -> None:
+            window.queue_view.search.setText(term)
+            window.queue_view.apply_search()
+        started = time.perf_counter()
+        search_times[term] = round(until_refreshed(search), 1)
+        if model.counting:  # the first page is painted; the full count follows in the background
+            loop = QEventLoop()
+            model.counted.connect(loop.quit)
+            loop.exec()
+            model.counted.disconnect(loop.quit)
+        search_times[term + " (full count ms)"] = round((time.perf_counter() - started) * 1000, 1)
+        search_times[term + " (rows)"] = model.rowCount()
+        until_refreshed(clear_search)
+    rss, peak = _rss_mb()
+    result = {
+        "painted_at": painted["at"], "total_rows_all": model.rowCount(),
+        "filter_change_ms": [round(v, 1) for v in filters], "sort_change_ms": [round(v, 1) for v in sorts],
+        "jump_last_ms": [round(v, 1) for v in jumps], "search_ms": search_times,
+        "rss_mb": rss, "peak_rss_mb": peak, "cached_rows": model.page_cache.cached_rows,
+    }
+    window.close()
+    services.close()
+    return result
+
+
+def _run_child(kind: str, *extra: str) -> tuple[float, dict[str, Any]]:
+    env = {**os.environ}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "")
+    if not env["QT_QPA_PLATFORM"]:
+        del env["QT_QPA_PLATFORM"]
+    with tempfile.TemporaryDirectory() as config:
+        env["COMPLAINT_DESK_CONFIG_DIR"] = config  # never touch the real per-user settings
+        started = time.time()
+        done = subprocess.run([sys.executable, "-m", "desktop.bench_gui", "--child", kind, *extra],
+                              capture_output=True, text=True, env=env, cwd=REPO_ROOT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} child failed:\n{done.stderr}")
+    payload: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return payload["painted_at"] - started, payload
+
+
+def run(rows: int, searches: list[str]) -> dict[str, Any]:
+    path = bench_db(rows)
+    url = f"sqlite:///{path.as_posix()}"
+    _run_child("bare")  # warm the OS file cache for Qt's libraries, as a second start would be
+    bare_s, _ = _run_child("bare")
+    desk_s, desk = _run_child("desk", "--db", url, *(a for s in searches for a in ("--search", s)))
+    search_3 = {k: v for k, v in desk["search_ms"].items() if "(" not in k and len(k) == 3}
+    figures = {
+        "rows": rows, "database": str(path),
+        "startup_s": round(desk_s, 3), "bare_pyside6_window_s": round(bare_s, 3),
+        "filter_change_ms_median": statistics.median(desk["filter_change_ms"]),
+        "filter_change_ms_max": max(desk["filter_change_ms"]),
+        "sort_change_ms_median": statistics.median(desk["sort_change_ms"]),
+        "sort_change_ms_max": max(desk["sort_change_ms"]),
+        "jump_last_ms_median": statistics.median(desk["jump_last_ms"]),
+        "search_ms": desk["search_ms"],
+        "search_3char_ms_max": max(search_3.values()) if search_3 else None,
+        "rss_mb": desk["rss_mb"], "peak_rss_mb": desk["peak_rss_mb"], "cached_rows": desk["cached_rows"],
+        "raw": {k: desk[k] for k in ("filter_change_ms", "sort_change_ms", "jump_last_ms")},
+        "targets": TARGETS,
+    }
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m desktop.bench_gui")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--json", action="store_true", dest="json")
+    parser.add_argument("--search", action="append", default=None, help="a search to time (repeatable)")
+    parser.add_argument("--child", choices=("bare", "desk"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    searches = args.search or ["王建国", "营业厅", "宽带", "TS-20261120-0001", "13812345678"]
+    if args.child == "bare":
+        print(json.dumps(_child_bare()))  # noqa: T201 - the parent reads this line
+        return 0
+    if args.child == "desk":
+        print(json.dumps(_child_desk(args.db, searches), ensure_ascii=False))  # noqa: T201
+        return 0
+    figures = run(args.rows, searches)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))  # noqa: T201
+    else:
+        for key, value in figures.items():
+            print(f"{key}: {value}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

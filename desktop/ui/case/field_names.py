@@ -1,0 +1,98 @@
+"""Human names for stored fields and codes, so the timeline reads “状态：已登记 → 已确认”."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from desktop.domain.codes import category_label, channel_label, invalid_reason_label, status_label
+from desktop.formatting import fmt_date, fmt_datetime
+from desktop.i18n import N_, _
+from desktop.ui.intake.fields import FIELD_LABELS
+
+EMPTY = "—"
+_MORE_LABELS = {
+    "status": N_("Status"),
+    "investigation_notes": N_("Investigation notes"),
+    "resolution": N_("Resolution"),
+    "compensation": N_("Compensation (yuan)"),
+    "assigned_agent_id": N_("Assigned agent"),
+    "followup_comment": N_("Follow-up comment"),
+    "reply_method": N_("Reply method"),
+    "reply_at": N_("Replied at"),
+    "satisfaction": N_("Satisfaction"),
+    "followup_at": N_("Followed up at"),
+    "invalid_reason": N_("Reason for invalidity"),
+    "validity": N_("Validity"),
+    "appeal_date": N_("Appeal date"),
+    "appeal_reference": N_("Appeal reference"),
+    "status_reason": N_("Reason"),
+    "reply_due_date": N_("Reply due date"),
+    "closed_at": N_("Closed at"),
+    "linked": N_("Linked complaint"),
+    "citation": N_("Citation"),
+    "letter_revision": N_("Letter revision"),
+}
+REPLY_METHOD_LABELS = {
+    "phone": N_("Phone call"),
+    "sms": N_("Text message"),
+    "letter": N_("Letter"),
+    "in_person": N_("In person"),
+    "email": N_("Email"),
+    "online": N_("Online"),
+}
+_VALIDITY_LABELS = {"valid": N_("Valid"), "invalid": N_("Invalid")}
+
+
+def _reply_method(code: str) -> str:
+    return _(REPLY_METHOD_LABELS[code])
+
+
+def _validity(code: str) -> str:
+    return _(_VALIDITY_LABELS[code])
+
+
+_CODE_LABELS: dict[str, Callable[[str], str]] = {
+    "status": status_label,
+    "channel": channel_label,
+    "category": category_label,
+    "invalid_reason": invalid_reason_label,
+    "reply_method": _reply_method,
+    "validity": _validity,
+}
+
+
+def field_name(field: str) -> str:
+    msgid = FIELD_LABELS.get(field) or _MORE_LABELS.get(field)
+    return _(msgid) if msgid else field
+
+
+def reply_method_label(code: str) -> str:
+    return _(REPLY_METHOD_LABELS[code]) if code in REPLY_METHOD_LABELS else code
+
+
+def value_text(field: str, value: Any, *, limit: int | None = 60) -> str:
+    """A stored value as an agent reads it; long texts are cut (the tooltip has them whole)."""
+    if value is None or value == "":
+        return EMPTY
+    labeller = _CODE_LABELS.get(field)
+    if labeller is not None:
+        try:
+            return labeller(str(value))
+        except (KeyError, ValueError):
+            return str(value)
+    text = str(value)
+    if field.endswith("_at") or field == "received_at":
+        try:
+            return fmt_datetime(datetime.fromisoformat(text))
+        except ValueError:
+            pass
+    if field.endswith("_date"):
+        try:
+            return fmt_date(date.fromisoformat(text))
+        except ValueError:
+            pass
+    if limit is not None and len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text

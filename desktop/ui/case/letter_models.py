@@ -1,0 +1,52 @@
+"""The archived letter revisions of a case, as a table model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop.formatting import fmt_datetime
+from desktop.i18n import N_, _
+from desktop.services.letters import LetterRecord
+from desktop.ui.case.citation_models import AnyIndex, TableModel
+
+REVISION_COLUMNS = (N_("Revision"), N_("Signed by"), N_("Archived at"), N_("SHA-256"))
+SHORT_DIGEST = 12
+
+
+class LetterRevisionsModel(TableModel):
+    columns = REVISION_COLUMNS
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[LetterRecord] = []
+
+    def set_revisions(self, items: list[LetterRecord]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def revision(self, row: int) -> LetterRecord:
+        return self._items[row]
+
+    def row_count(self) -> int:
+        return len(self._items)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not self._valid(index):
+            return None
+        item, column = self._items[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return str(item.revision)
+            if column == 1:
+                return item.signer if item.signed and item.signer else _("Not signed")
+            if column == 2:
+                return fmt_datetime(item.created_at)
+            return item.sha256[:SHORT_DIGEST] + "…"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+            return item.sha256
+        if role == Qt.ItemDataRole.UserRole:
+            return item.revision
+        return None

@@ -1,0 +1,91 @@
+"""One button per workflow step, enabled only when the step is legal from the current status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QWidget
+
+from desktop.domain.codes import Status, status_label
+from desktop.domain.workflow import TRANSITIONS, Action, allowed_actions
+from desktop.i18n import _
+from desktop.ui.case.prompts import (
+    AppealDialog,
+    ConfirmDialog,
+    FollowUpDialog,
+    InvalidReasonDialog,
+    ReasonDialog,
+    ReplyDialog,
+)
+
+BUTTONS_PER_ROW = 6
+
+
+@dataclass
+class StepInput:
+    reason: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def ask_step_input(parent: QWidget, action: Action, *, resolution: str = "",
+                   compensation: str = "") -> StepInput | None:
+    """Ask what the step needs (details, reason, confirmation); None when the agent cancels."""
+    step = StepInput()
+    details: dict[str, Any] | None = {}
+    if action == Action.REPLY:
+        details = ReplyDialog.ask(parent, resolution, compensation)
+    elif action == Action.FOLLOW_UP:
+        details = FollowUpDialog.ask(parent)
+    elif action == Action.MARK_INVALID:
+        details = InvalidReasonDialog.ask(parent)  # the reason code is the reason
+    elif action == Action.RECORD_APPEAL:
+        details = AppealDialog.ask(parent)
+    if details is None:
+        return None
+    step.details = details
+    transition = TRANSITIONS[action]
+    if transition.needs_reason and action != Action.MARK_INVALID:
+        step.reason = ReasonDialog.ask(parent, action)
+        if step.reason is None:
+            return None
+    if transition.irreversible and not ConfirmDialog.ask(parent, action):
+        return None
+    return step
+
+
+class TransitionBar(QGroupBox):
+    requested = Signal(object)  # Action
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buttons: dict[Action, QPushButton] = {}
+        layout = QGridLayout(self)
+        for index, action in enumerate(TRANSITIONS):
+            button = QPushButton(self)
+            button.clicked.connect(lambda _checked=False, a=action: self.requested.emit(a))
+            layout.addWidget(button, index // BUTTONS_PER_ROW, index % BUTTONS_PER_ROW)
+            self.buttons[action] = button
+        self.status: Status | None = None
+        self.retranslate()
+        self.set_status(None)
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Workflow"))
+        for action, button in self.buttons.items():
+            button.setText(_(TRANSITIONS[action].label))
+        self.set_status(self.status)
+
+    def set_status(self, status: Status | None) -> None:
+        self.status = status
+        legal = set(allowed_actions(status)) if status is not None else set()
+        for action, button in self.buttons.items():
+            enabled = action in legal
+            button.setEnabled(enabled)
+            if enabled:
+                button.setToolTip("")
+            elif status is not None:
+                sources = "、".join(status_label(s) for s in sorted(TRANSITIONS[action].sources))
+                button.setToolTip(_("Possible only when the case is: {statuses}.")
+                                  .format(statuses=sources))

@@ -1,0 +1,1 @@
+"""The intake form: typing a new complaint, with live checks, repeat detection and drafts."""

@@ -1,0 +1,352 @@
+"""The agent desk: the queue on the left, the open case or a new intake beside it, the law on the right."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop.i18n import _, add_language_listener, remove_language_listener
+from desktop.services.app import AppServices
+from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
+from desktop.settings import Settings
+from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
+from desktop.ui.main_parts import (
+    PanelFactory,
+    default_case_view,
+    default_intake_form,
+    default_law_panel,
+    missing_part,
+)
+from desktop.ui.main_status import DeskStatusBar, window_title
+from desktop.ui.queue.model import QueueModel
+from desktop.ui.queue.state import SAVED_FILTERS
+from desktop.ui.queue.view import QueueView
+from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.tasks import TaskRunner
+from desktop.ui.tray import DeskTray
+
+log = logging.getLogger(__name__)
+TICK_MS = 60_000  # "time left" and reminders are re-evaluated once a minute
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: AppServices, settings: Settings, *, background: bool = True,
+                 intake_factory: PanelFactory | None = None, case_factory: PanelFactory | None = None,
+                 law_factory: PanelFactory | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.services = services
+        self.settings = settings
+        self.runner = TaskRunner(self)
+        self._law_factory = law_factory or default_law_panel
+        self._build_queue(background)
+        self._build_work_area(intake_factory or default_intake_form, case_factory or default_case_view)
+        self._build_law_dock()
+        self._build_actions()
+        self.status = DeskStatusBar(self, services.actor, services.display_url)
+        self.tray = DeskTray(self, bool(settings.get("tray_notifications")))
+        self._build_timers()
+        self._restore_layout()
+        self._language_listener = self._on_language
+        add_language_listener(self._language_listener)
+        self.retranslate()
+        self.start_queue()
+
+    # -- building -----------------------------------------------------------------------------
+    def _build_queue(self, background: bool) -> None:
+        self.queue_model = QueueModel(self.services.queue, self, self.runner if background else None)
+        self.queue_model.failed.connect(self._show_failure)
+        self.queue_view = QueueView(self.queue_model, self)
+        self.queue_view.case_selected.connect(self._case_selected)
+        self.queue_view.case_activated.connect(self.open_case)
+        self.queue_view.filter_changed.connect(self._filter_changed)
+
+    def _build_work_area(self, intake_factory: PanelFactory, case_factory: PanelFactory) -> None:
+        self.case_view = case_factory(self.services, self.settings) or missing_part()
+        self.intake = intake_factory(self.services, self.settings) or missing_part()
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("work_tabs")
+        self.tabs.addTab(self.case_view, "")
+        self.tabs.addTab(self.intake, "")
+        if hasattr(self.intake, "saved"):
+            self.intake.saved.connect(self._intake_saved)
+        if hasattr(self.case_view, "changed"):
+            self.case_view.changed.connect(self._case_changed)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.queue_view)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+    def _build_law_dock(self) -> None:
+        # Built empty: the law pack is loaded the first time the dock is shown, not at start-up.
+        self.law_dock = QDockWidget(self)
+        self.law_dock.setObjectName("law")
+        self.law_dock.setAllowedAreas(Qt.DockWidgetArea.RightDockWidgetArea | Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.law_dock)
+        self.law_dock.hide()
+        self.law_dock.visibilityChanged.connect(self._law_dock_shown)
+
+    def _build_actions(self) -> None:
+        handlers: dict[str, Callable[[], object]] = {
+            "new_complaint": self.new_complaint, "save": self.save, "submit": self.submit,
+            "settings": self.open_settings, "quit": self.close, "find": self.queue_view.focus_search,
+            "refresh": self.refresh, "focus_queue": self.focus_queue,
+            "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
+            "open_case": self._open_current, "about": self.about,
+        }
+        self.desk_actions = build_actions(self, handlers)
+        self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
+        self.law_toggle = self.law_dock.toggleViewAction()
+        self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)
+        # Ctrl+Return means "submit" in the work area and "attach" in the law panel: scoping both
+        # to their own widgets keeps Qt from ignoring the key as ambiguous.
+        submit = self.desk_actions["submit"]
+        self.removeAction(submit)
+        self.splitter.addAction(submit)
+        submit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for panel in (self.case_view, self.intake):
+            self._defuse_duplicate_shortcuts(panel)
+
+    def _defuse_duplicate_shortcuts(self, panel: QWidget) -> None:
+        """Embedded panels may bring their own Ctrl+S: the window's action is the one that acts
+        (two shortcuts on one key make Qt ignore both as ambiguous)."""
+        taken = {seq.toString() for action in self.desk_actions.values() for seq in action.shortcuts()}
+        for action in panel.findChildren(QAction):
+            kept = [seq for seq in action.shortcuts() if seq.toString() not in taken]
+            if len(kept) != len(action.shortcuts()):
+                action.setShortcuts(kept)
+        for shortcut in panel.findChildren(QShortcut):
+            if shortcut.context() == Qt.ShortcutContext.WindowShortcut:
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _build_timers(self) -> None:
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self.tick)
+        self.tick_timer.start()
+
+    # -- start-up, refresh, background counts -------------------------------------------------
+    def start_queue(self) -> None:
+        try:
+            start = QueueFilter(self.settings.get("queue_filter"))
+        except ValueError:
+            start = QueueFilter.MINE
+        self.queue_model.set_query(QueueQuery(filter=start))
+        self.refresh_counts()
+
+    def refresh(self) -> None:
+        self.queue_model.refresh()
+        self.refresh_counts()
+        self.statusBar().showMessage(_("Refreshed."), 3000)
+
+    def refresh_counts(self) -> None:
+        queue = self.services.queue
+        self.runner.run(lambda: queue.counts(SAVED_FILTERS), self.queue_view.set_counts, self._log_failure,
+                        key="counts")
+        self.runner.run(queue.due_summary, self._show_due, self._log_failure, key="due")
+
+    def tick(self) -> None:
+        self.queue_model.tick()
+        self.refresh_counts()
+
+    def _show_due(self, summary: DueSummary) -> None:
+        self.status.show_due(summary)
+        self.setWindowTitle(window_title(summary))
+        message = self.tray.update(summary)
+        if message:
+            self.statusBar().showMessage(message, 10000)
+
+    # -- commands -----------------------------------------------------------------------------
+    def new_complaint(self) -> None:
+        self.tabs.setCurrentWidget(self.intake)
+        focus = getattr(self.intake, "focus_first_field", None)
+        if callable(focus):
+            focus()
+
+    def save(self) -> None:
+        if self.tabs.currentWidget() is self.intake:
+            self._save_intake()
+            return
+        action = getattr(self.case_view, "save_action", None)
+        if isinstance(action, QAction) and action.isEnabled():
+            action.trigger()
+
+    def submit(self) -> None:
+        if self.tabs.currentWidget() is self.intake:
+            self._save_intake()
+            return
+        button = self.case_view.findChild(QAbstractButton, "transition_submit_for_approval")
+        if button is not None and button.isEnabled() and button.isVisible():
+            button.click()
+        else:
+            self.statusBar().showMessage(_("This case cannot be submitted for approval now."), 5000)
+
+    def _save_intake(self) -> None:
+        save = getattr(self.intake, "save", None)
+        if callable(save):
+            save()
+
+    def open_case(self, number: str) -> None:
+        self.tabs.setCurrentWidget(self.case_view)
+        self.case_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        show = getattr(self.case_view, "show_case", None)
+        if callable(show):
+            show(number)
+            self._suggest_for_open_case()
+
+    def _open_current(self) -> None:
+        number = self.queue_view.current_number()
+        if number:
+            self.open_case(number)
+
+    def focus_queue(self) -> None:
+        self.queue_view.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_settings(self) -> None:
+        SettingsDialog(self.settings, self).exec()
+        self.tray.enabled = bool(self.settings.get("tray_notifications"))
+
+    def about(self) -> None:
+        QMessageBox.about(self, _("About Complaint Desk"), _(
+            "Complaint Desk registers telecom complaints, keeps their statutory reply deadlines "
+            "and prepares signed outcome letters."))
+
+    # -- reactions ----------------------------------------------------------------------------
+    def _case_selected(self, number: str) -> None:
+        show = getattr(self.case_view, "show_case", None)
+        if callable(show):
+            show(number)
+            self._suggest_for_open_case()
+        typing = self.tabs.currentWidget() is self.intake and self._intake_has_input()
+        if not typing:
+            self.tabs.setCurrentWidget(self.case_view)
+
+    def _intake_has_input(self) -> bool:
+        check = getattr(self.intake, "has_unsaved_input", None)
+        return bool(check()) if callable(check) else False
+
+    def _intake_saved(self, number: str) -> None:
+        self.statusBar().showMessage(_("Complaint {number} registered.").format(number=number), 8000)
+        self.queue_view.select_number(number)  # after the refresh below lands, if it runs in background
+        self.queue_model.refresh()
+        self.queue_view.select_number(number)
+        self.refresh_counts()
+        self.open_case(number)
+
+    def _case_changed(self, number: str) -> None:
+        self.queue_model.refresh()
+        self.queue_view.select_number(number)
+        self.refresh_counts()
+
+    def _filter_changed(self, value: str) -> None:
+        for f, action in self.filter_actions.items():
+            action.setChecked(f.value == value)
+        self.settings.set("queue_filter", value)
+
+    def _law_dock_shown(self, visible: bool) -> None:
+        if visible and self.law_dock.widget() is None:
+            panel = self._law_factory(self.services, self.settings) or missing_part()
+            self._defuse_duplicate_shortcuts(panel)
+            self.law_dock.setWidget(panel)
+            self._connect_law_panel(panel)
+
+    def _connect_law_panel(self, panel: QWidget) -> None:
+        """Citations chosen in the law panel land on the open case; its suggestions follow the case."""
+        attach = getattr(self.case_view, "attach_confirmed_citation", None)
+        requested = getattr(panel, "citation_requested", None)
+        if callable(attach) and requested is not None:
+            # The panel has already asked about secondary-grade text before it emits.
+            requested.connect(attach)
+        self._suggest_for_open_case()
+
+    def _suggest_for_open_case(self) -> None:
+        suggest = getattr(self.law_dock.widget(), "show_suggestions", None)
+        record = getattr(self.case_view, "record", None)
+        if callable(suggest) and record is not None:
+            suggest(f"{record.description}\n{record.demand}", record.category, take_focus=False)
+
+    def _show_failure(self, message: str) -> None:
+        self.statusBar().showMessage(_("The queue could not be read: {error}").format(error=message), 15000)
+
+    def _log_failure(self, error: Exception) -> None:
+        log.warning("background count failed: %s", error)
+
+    # -- language and layout ------------------------------------------------------------------
+    def _on_language(self, _language: str) -> None:
+        try:
+            self.retranslate()
+        except RuntimeError:  # the C++ window is gone; forget it
+            remove_language_listener(self._language_listener)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(window_title(self.status.summary))
+        retranslate_actions(self.desk_actions, self.filter_actions, self.menus, self.law_toggle)
+        self.tabs.setTabText(self.tabs.indexOf(self.case_view), _("Case"))
+        self.tabs.setTabText(self.tabs.indexOf(self.intake), _("New complaint"))
+        self.law_dock.setWindowTitle(_("Law reference"))
+        self.queue_view.retranslate()
+        self.status.retranslate()
+        self.tray.retranslate()
+        for panel in (self.case_view, self.intake, self.law_dock.widget()):
+            hook = getattr(panel, "retranslate", None)
+            if callable(hook):
+                hook()
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.settings.get("window_geometry"), self.settings.get("window_state")
+        if not (geometry and self.restoreGeometry(_decode(geometry))):
+            self.resize(1360, 820)
+        window_state, _sep, splitter_state = str(state or "").partition(";")
+        if window_state:
+            self.restoreState(_decode(window_state))
+        if not (splitter_state and self.splitter.restoreState(_decode(splitter_state))):
+            self.splitter.setSizes([self.width() * 11 // 20, self.width() * 9 // 20])
+        columns = self.settings.get("queue_columns")
+        if isinstance(columns, list) and columns:
+            self.queue_view.restore_column_layout(columns)
+
+    def save_layout(self) -> None:
+        self.settings.set("window_geometry", _encode(self.saveGeometry()))
+        # The splitter between queue and case rides along in the same setting.
+        self.settings.set("window_state", f"{_encode(self.saveState())};{_encode(self.splitter.saveState())}")
+        self.settings.set("queue_columns", self.queue_view.column_layout())
+        self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        save_draft = getattr(self.intake, "save_draft_now", None)
+        if callable(save_draft) and self._intake_has_input():
+            save_draft()  # never lose a half-typed complaint; the form offers it back next time
+        self.save_layout()
+        self.tick_timer.stop()
+        self.tray.hide()
+        remove_language_listener(self._language_listener)
+        self.runner.wait(5000)
+        super().closeEvent(event)
+
+
+def _encode(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _decode(text: Any) -> QByteArray:
+    try:
+        return QByteArray(base64.b64decode(str(text), validate=True))
+    except ValueError:
+        return QByteArray()

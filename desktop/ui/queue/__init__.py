@@ -1,0 +1,1 @@
+"""The complaint queue: SQL-paged model, pure state, view and deadline rendering."""

@@ -1,0 +1,25 @@
+"""GUI fixtures shared by the desk's widget tests (kept small on purpose)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.services.app import AppServices
+from desktop.services.demo import generate
+from desktop.settings import Settings
+
+
+@pytest.fixture
+def desk_services(services: AppServices) -> AppServices:
+    """The lead's ``services`` store filled with 120 demo complaints (seeded, so rows are stable)."""
+    generate(services.sessions, services.complaints, services.users, services.actor, 120, seed=7)
+    return services
+
+
+@pytest.fixture
+def desk_settings(tmp_path: Path) -> Iterator[Settings]:
+    """Per-test settings file (the config folder is already isolated by tests/conftest.py)."""
+    yield Settings(tmp_path / "settings.ini")

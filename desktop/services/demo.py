@@ -94,6 +94,22 @@ DEMANDS: dict[Category, tuple[str, ...]] = {
     Category.AGENT: ("要求退费并取消副卡", "要求解除合约并处理代理商"),
     Category.OTHER: ("要求尽快处理", "要求书面答复"),
 }
+RESOLUTIONS: dict[Category, tuple[str, ...]] = {
+    Category.NETWORK: ("已安排网优工程师现场测试并调整天线参数，信号已改善，减免当月月租。",
+                       "经核查为周边基站故障，已于次日修复，向客户致歉并赠送通话时长。"),
+    Category.BROADBAND: ("已更换光猫并重新熔接光纤，测速达标，减免故障期间月租。",
+                         "经核查线路老化，已重新布线，客户确认恢复正常。"),
+    Category.BILLING: ("经核查扣费有误，已全额退还至话费账户，并向客户说明。",
+                       "经调取详单，扣费为客户实际使用的漫游流量，已向客户解释并提供详单。"),
+    Category.SUBSCRIPTION: ("已退订相关增值业务，并按规定退还未经确认订购期间的费用。",),
+    Category.MARKETING: ("核实营销话术存在误导，已按宣传承诺恢复原资费，并对相关人员进行处理。",),
+    Category.CONTRACT: ("已恢复原套餐资费，并免除变更产生的费用。", "经协商，免除违约金为客户解除合约。"),
+    Category.PORTING: ("经核实该合约非本人签订，已解除限制，客户可正常办理携号转网。",),
+    Category.ATTITUDE: ("已对当事员工进行批评教育，营业厅负责人向客户致歉。",),
+    Category.PRIVACY: ("已启动个人信息安全核查，调取操作日志，结果将书面告知客户。",),
+    Category.AGENT: ("已为客户取消副卡并退费，对代理商网点予以处罚。",),
+    Category.OTHER: ("已按客户要求处理并回复。",),
+}
 CATEGORY_WEIGHTS = {Category.BILLING: 22, Category.NETWORK: 15, Category.BROADBAND: 16, Category.SUBSCRIPTION: 12,
                     Category.MARKETING: 8, Category.CONTRACT: 7, Category.PORTING: 3, Category.ATTITUDE: 6,
                     Category.PRIVACY: 4, Category.AGENT: 4, Category.OTHER: 3}
@@ -185,7 +201,7 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, user
             numbers = [r["number"] for r in complaint_rows]
             found = session.execute(select(Complaint.number, Complaint.id).where(Complaint.number.in_(numbers)))
             ids = {number: complaint_id for number, complaint_id in found}
-            events = [_created_event(r, ids[r["number"]]) for r in complaint_rows]
+            events = [event for r in complaint_rows for event in _history(r, ids[r["number"]], now)]
             session.execute(insert(Base.metadata.tables["complaint_events"]), events)
         done += size
         if progress:
@@ -249,7 +265,7 @@ def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Ac
     }
     if status in (Status.REPLIED, Status.FOLLOWED_UP, Status.CLOSED, Status.APPEALED):
         replied = min(received_utc + timedelta(hours=rng.randint(4, 14 * 24)), now)
-        row.update(resolution="经核查，已向客户说明情况并按规定处理。", reply_at=replied,
+        row.update(resolution=rng.choice(RESOLUTIONS[Category(row["category"])]), reply_at=replied,
                    reply_method=rng.choice(("phone", "sms", "in_person")),
                    compensation=None)
         if rng.random() < 0.3:
@@ -262,8 +278,47 @@ def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Ac
     return row
 
 
-def _created_event(row: dict[str, Any], complaint_id: int) -> dict[str, Any]:
-    changes = {} if row["status"] == Status.REGISTERED else {"status": [Status.REGISTERED.value, row["status"]]}
-    return {"complaint_id": complaint_id, "at": row["created_at"], "actor_id": row["created_by_id"],
-            "kind": "created", "action": None, "from_status": None, "to_status": row["status"],
-            "changes": json.dumps(changes), "note": "demo"}
+# The workflow steps that lead to each demo status, so a demo case carries a believable history.
+_PATHS: dict[Status, tuple[tuple[str, Status], ...]] = {
+    Status.REGISTERED: (),
+    Status.ACKNOWLEDGED: (("acknowledge", Status.ACKNOWLEDGED),),
+    Status.INVESTIGATING: (("acknowledge", Status.ACKNOWLEDGED), ("investigate", Status.INVESTIGATING)),
+    Status.PENDING_APPROVAL: (("acknowledge", Status.ACKNOWLEDGED), ("investigate", Status.INVESTIGATING),
+                              ("submit_for_approval", Status.PENDING_APPROVAL)),
+    Status.REPLIED: (("acknowledge", Status.ACKNOWLEDGED), ("investigate", Status.INVESTIGATING),
+                     ("reply", Status.REPLIED)),
+    Status.FOLLOWED_UP: (("acknowledge", Status.ACKNOWLEDGED), ("investigate", Status.INVESTIGATING),
+                         ("reply", Status.REPLIED), ("follow_up", Status.FOLLOWED_UP)),
+    Status.CLOSED: (("acknowledge", Status.ACKNOWLEDGED), ("investigate", Status.INVESTIGATING),
+                    ("reply", Status.REPLIED), ("follow_up", Status.FOLLOWED_UP), ("close", Status.CLOSED)),
+    Status.INVALID: (("mark_invalid", Status.INVALID),),
+    Status.WITHDRAWN: (("acknowledge", Status.ACKNOWLEDGED), ("withdraw", Status.WITHDRAWN)),
+    Status.APPEALED: (("acknowledge", Status.ACKNOWLEDGED), ("investigate", Status.INVESTIGATING),
+                      ("reply", Status.REPLIED), ("record_appeal", Status.APPEALED)),
+}
+
+
+def _history(row: dict[str, Any], complaint_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The creation event and one transition event per step, spaced between receipt and the last step."""
+    created: datetime = row["created_at"]
+    events = [{"complaint_id": complaint_id, "at": created, "actor_id": row["created_by_id"], "kind": "created",
+               "action": None, "from_status": None, "to_status": Status.REGISTERED.value, "changes": "{}",
+               "note": None}]
+    steps = _PATHS[Status(row["status"])]
+    end = row["closed_at"] or row["followup_at"] or row["reply_at"] or min(created + timedelta(days=3), now)
+    span = max((end - created).total_seconds(), 60.0)
+    previous = Status.REGISTERED
+    for index, (action, target) in enumerate(steps, start=1):
+        changes: dict[str, list[Any]] = {"status": [previous.value, target.value]}
+        if action == "reply":
+            changes.update(resolution=[None, row["resolution"]], reply_method=[None, row["reply_method"]])
+        elif action == "follow_up":
+            changes["satisfaction"] = [None, row["satisfaction"]]
+        elif action == "mark_invalid":
+            changes["invalid_reason"] = [None, row["invalid_reason"]]
+        events.append({"complaint_id": complaint_id, "at": created + timedelta(seconds=span * index / len(steps)),
+                       "actor_id": row["assigned_agent_id"], "kind": "transition", "action": action,
+                       "from_status": previous.value, "to_status": target.value,
+                       "changes": json.dumps(changes, ensure_ascii=False), "note": None})
+        previous = target
+    return events

@@ -24,6 +24,9 @@ from desktop.ui.law.models import LawResultsModel
 SEARCH_DELAY_MS = 150
 
 
+MIN_WIDTH = 420
+
+
 class LawPanel(QWidget):
     """Emits :attr:`citation_requested` with a :class:`Citation` when the agent attaches one."""
 
@@ -33,6 +36,8 @@ class LawPanel(QWidget):
         super().__init__(parent)
         self._index = index
         self._current: SearchHit | Suggestion | None = None
+        # Article text is read, not skimmed: below this width every line wraps after a few characters.
+        self.setMinimumWidth(MIN_WIDTH)
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(_("Search: 电信条例 34, 消保法55, 巨额费用…"))

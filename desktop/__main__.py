@@ -31,18 +31,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window flashes up; works without a display
     # Imported after argument parsing so --help answers without loading Qt.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from desktop.logs import configure_file_logging
     from desktop.services.app import AppServices
     from desktop.services.demo import generate
+    from desktop.services.errors import ServiceError
     from desktop.services.queue import QueueFilter, QueueQuery
     from desktop.settings import Settings
+    from desktop.store.db import DatabaseUrlError
     from desktop.ui.application import create_application
+    from desktop.ui.failures import install_excepthook, report_startup_error
     from desktop.ui.main_window import MainWindow
 
+    configure_file_logging()
     settings = Settings()
     set_language(args.lang or str(settings.get("language")) or "zh_CN")
     app = create_application([sys.argv[0]])
-    services = AppServices.open(args.db, user_login=args.user or settings.get("user_login") or None,
-                                configured_url=settings.get("database_url") or None)
+    try:
+        services = AppServices.open(args.db, user_login=args.user or settings.get("user_login") or None,
+                                    configured_url=settings.get("database_url") or None)
+    except (DatabaseUrlError, SQLAlchemyError, ServiceError) as error:
+        reason = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's links
+        report_startup_error(_("The database could not be opened: {reason}").format(reason=str(reason).strip()))
+        return 2
+    window: MainWindow | None = None
+    install_excepthook(lambda: window)
     try:
         if services.queue.count(QueueQuery(filter=QueueFilter.ALL)) == 0:
             # A new user should meet a working desk, not an empty table.

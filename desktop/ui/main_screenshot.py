@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QApplication
 from desktop.services.queue import QueueFilter
 from desktop.ui.main_window import MainWindow
 
-
 LAW_DOCK_WIDTH = 520
 
 

@@ -86,6 +86,9 @@ def _child_bare() -> dict[str, Any]:
     return {"painted_at": painted["at"]}
 
 
+SEARCH_REPEATS = 5
+
+
 def _child_desk(url: str, searches: list[str]) -> dict[str, Any]:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from PySide6.QtWidgets import QApplication
@@ -162,16 +165,23 @@ def _child_desk(url: str, searches: list[str]) -> dict[str, Any]:
         def search(term: str = term) -> None:
             window.queue_view.search.setText(term)
             window.queue_view.apply_search()
-        started = time.perf_counter()
-        search_times[term] = round(until_refreshed(search), 1)
-        if model.counting:  # the first page is painted; the full count follows in the background
-            loop = QEventLoop()
-            model.counted.connect(loop.quit)
-            loop.exec()
-            model.counted.disconnect(loop.quit)
-        search_times[term + " (full count ms)"] = round((time.perf_counter() - started) * 1000, 1)
-        search_times[term + " (rows)"] = model.rowCount()
-        until_refreshed(clear_search)
+        painted_ms, counted_ms = [], []
+        for _repeat in range(SEARCH_REPEATS):
+            started = time.perf_counter()
+            painted_ms.append(until_refreshed(search))
+            if model.counting:  # the first page is painted; the full count follows in the background
+                loop = QEventLoop()
+                model.counted.connect(loop.quit)
+                loop.exec()
+                model.counted.disconnect(loop.quit)
+            counted_ms.append((time.perf_counter() - started) * 1000)
+            rows_found = model.rowCount()
+            until_refreshed(clear_search)
+        # The median is what an agent typing all day meets; the first, cold run is reported beside it.
+        search_times[term] = round(statistics.median(painted_ms), 1)
+        search_times[term + " (first run)"] = round(painted_ms[0], 1)
+        search_times[term + " (full count ms)"] = round(statistics.median(counted_ms), 1)
+        search_times[term + " (rows)"] = rows_found
     rss, peak = _rss_mb()
     result = {
         "painted_at": painted["at"], "total_rows_all": model.rowCount(),

@@ -9,6 +9,10 @@ Three shapes of query, decided from the text alone (pure, testable without a dat
   ``LIKE`` over the plain table for one- or two-character terms (trigram cannot match those, and
   on SQLite 3.40 a short ``LIKE`` against the trigram table silently finds nothing); on other
   databases ``ILIKE``.
+
+Common terms are better served by walking the queue's sort index and testing each row with
+``like_condition`` than by reading a long trigram doclist and sorting it (see
+``desktop.services.queue``).
 """
 
 from __future__ import annotations
@@ -72,6 +76,21 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def fts_query(parsed: ParsedSearch) -> str:
+    """The FTS5 MATCH string for the long terms (all must occur)."""
+    return " AND ".join(fts_phrase(t) for t in parsed.long_terms)
+
+
+def walk_agrees_with_index(parsed: ParsedSearch) -> bool:
+    """Whether ``like_condition`` finds exactly what the trigram index finds for the long terms.
+
+    The trigram tokenizer also folds non-ASCII letters (full-width Ｌａｔｉｎ, Greek, Cyrillic)
+    while ``LIKE`` does not; queries with such letters always use the index, so one query never
+    gives two answers depending on which plan ran.
+    """
+    return not any(not c.isascii() and c.lower() != c.upper() for t in parsed.long_terms for c in t)
+
+
 def _like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -83,8 +102,13 @@ def _any_column_like(term: str, *, ignore_case: bool) -> ColumnElement[bool]:
     return or_(*(column.like(pattern, escape="\\") for column in TEXT_COLUMNS))
 
 
-def search_condition(parsed: ParsedSearch, dialect: str) -> ColumnElement[bool] | None:
-    """The WHERE condition for ``parsed`` on ``dialect`` (``None``: no search)."""
+def search_condition(parsed: ParsedSearch, dialect: str, *,
+                     drive_from_filter: bool = False) -> ColumnElement[bool] | None:
+    """The WHERE condition for ``parsed`` on ``dialect`` (``None``: no search).
+
+    ``drive_from_filter``: on SQLite, let the filter's index lead instead of the full-text doclist
+    (cheaper for counting a common term inside a saved filter).
+    """
     if parsed.kind == SearchKind.NONE:
         return None
     if parsed.kind == SearchKind.NUMBER:
@@ -97,15 +121,23 @@ def search_condition(parsed: ParsedSearch, dialect: str) -> ColumnElement[bool] 
     conditions: list[ColumnElement[bool]] = []
     if dialect == "sqlite":
         if parsed.long_terms:
-            match = " AND ".join(fts_phrase(t) for t in parsed.long_terms)
             matching_ids: Select[Any] = select(literal_column("rowid")).select_from(text("complaints_fts")).where(
-                text("complaints_fts MATCH :fts_query").bindparams(fts_query=match))
-            conditions.append(Complaint.id.in_(matching_ids))
+                text("complaints_fts MATCH :fts_query").bindparams(fts_query=fts_query(parsed)))
+            # ``+id`` keeps SQLite from driving the query from the doclist: a count then walks the
+            # filter's covering index and probes the id set, with no table row read at all.
+            key = literal_column("+complaints.id") if drive_from_filter else Complaint.id
+            conditions.append(key.in_(matching_ids))
         conditions.extend(_any_column_like(t, ignore_case=False) for t in parsed.short_terms)
     else:
         terms = parsed.long_terms + parsed.short_terms
         conditions.extend(_any_column_like(t, ignore_case=True) for t in terms)
     return and_(*conditions)
+
+
+def like_condition(parsed: ParsedSearch) -> ColumnElement[bool] | None:
+    """Every term by ``LIKE`` on the plain table (SQLite; what ``row_matches`` computes)."""
+    terms = parsed.long_terms + parsed.short_terms
+    return and_(*(_any_column_like(t, ignore_case=False) for t in terms)) if terms else None
 
 
 def describe(parsed: ParsedSearch) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.domain.codes import OPEN_STATUSES, Status, category_label, status_label
+from desktop.domain.codes import OPEN_STATUSES, category_label, status_label
 from desktop.domain.deadline_state import DeadlineState, deadline_state, state_label, time_left_text
 from desktop.domain.masking import mask_name, mask_phone
 from desktop.formatting import fmt_date, fmt_datetime
@@ -37,6 +37,12 @@ _DUE = column_index("due")
 _FORMAT_CACHE_LIMIT = 4000
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_OPEN_CODES = frozenset(status.value for status in OPEN_STATUSES)
+_ROLES_SERVED = frozenset({
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, NUMBER_ROLE, STATE_ROLE,
+    Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.ToolTipRole,
+})
 
 
 class QueueModel(QAbstractTableModel):
@@ -55,6 +61,7 @@ class QueueModel(QAbstractTableModel):
         self._now = datetime.now(UTC)
         self._cache = self._new_cache(0)
         self._texts: dict[int, tuple[str, ...]] = {}
+        self._states: dict[int, DeadlineState] = {}
         self.loading = False
         self.counting = False
 
@@ -117,6 +124,7 @@ class QueueModel(QAbstractTableModel):
         self._cache = self._new_cache(total)
         self._cache.seed(0, first)
         self._texts.clear()
+        self._states.clear()
         self.endResetModel()
         self.refreshed.emit()
 
@@ -134,12 +142,14 @@ class QueueModel(QAbstractTableModel):
         """Time passed: re-evaluate "time left" and the deadline colours (no database read)."""
         self._now = datetime.now(UTC)
         self._texts.clear()
+        self._states.clear()
         if self._cache.total:
             first, last = sorted((_DUE, _TIME_LEFT))
             self.dataChanged.emit(self.index(0, first), self.index(self._cache.total - 1, last))
 
     def retranslate(self) -> None:
         self._texts.clear()
+        self._states.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._cache.total:
             self.dataChanged.emit(self.index(0, 0), self.index(self._cache.total - 1, len(COLUMNS) - 1))
@@ -188,7 +198,8 @@ class QueueModel(QAbstractTableModel):
             self.set_query(query)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        # A repaint asks every visible cell for a dozen roles; most are answered here at once.
+        if role not in _ROLES_SERVED or not index.isValid():
             return None
         summary = self._cache.row(index.row())
         if summary is None:
@@ -215,14 +226,19 @@ class QueueModel(QAbstractTableModel):
 
     # -- presentation ---------------------------------------------------------------------------
     def _state(self, summary: ComplaintSummary) -> DeadlineState:
-        is_open = Status(summary.status) in OPEN_STATUSES
-        return deadline_state(summary.reply_due_date, summary.reply_due_at, self._now, is_open=is_open)
+        state = self._states.get(summary.id)
+        if state is None:
+            is_open = summary.status in _OPEN_CODES
+            state = deadline_state(summary.reply_due_date, summary.reply_due_at, self._now, is_open=is_open)
+            self._states[summary.id] = state
+        return state
 
     def _texts_of(self, summary: ComplaintSummary) -> tuple[str, ...]:
         texts = self._texts.get(summary.id)
         if texts is None:
             if len(self._texts) > _FORMAT_CACHE_LIMIT:
                 self._texts.clear()
+                self._states.clear()
             texts = self._format(summary)
             self._texts[summary.id] = texts
         return texts

@@ -56,6 +56,10 @@ class AppServices:
         """The statute pack in use (bundled or a newer one a supervisor imported); loaded on first use."""
         return load_active_pack()
 
+    def use_law_pack(self, pack: LawPack) -> None:
+        """After a supervisor imported a newer pack: new citations come from it."""
+        self.__dict__["law_pack"] = pack
+
     @cached_property
     def citations(self) -> CitationService:
         return CitationService(self.sessions, lambda: self.law_pack.pack_version)

@@ -25,7 +25,7 @@ class ActionSpec:
 
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "settings", "-", "quit")),
+    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "settings", "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
@@ -36,6 +36,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("save", N_("&Save"), ("Ctrl+S",), N_("Save the complaint being edited")),
     ActionSpec("submit", N_("Su&bmit"), ("Ctrl+Return", "Ctrl+Enter"),
                N_("Register the new complaint, or submit the open case for approval")),
+    ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
     ActionSpec("settings", N_("Se&ttings…"), ("Ctrl+Alt+S",)),
     ActionSpec("quit", N_("&Quit"), ("Ctrl+Q",)),
     ActionSpec("find", N_("&Find…"), ("Ctrl+F",), N_("Search the queue")),

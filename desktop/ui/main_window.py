@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -109,9 +110,10 @@ class MainWindow(QMainWindow):
             "settings": self.open_settings, "quit": self.close, "find": self.queue_view.focus_search,
             "refresh": self.refresh, "focus_queue": self.focus_queue,
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
-            "open_case": self._open_current, "about": self.about,
+            "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
         }
         self.desk_actions = build_actions(self, handlers)
+        self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)
@@ -266,6 +268,26 @@ class MainWindow(QMainWindow):
             self._defuse_duplicate_shortcuts(panel)
             self.law_dock.setWidget(panel)
             self._connect_law_panel(panel)
+
+    def import_law_pack(self, folder: Path | None = None) -> bool:
+        """Supervisors only: validate a newer pack, show what changes, install it, reload the panel."""
+        from desktop.ui.law.pack_import import choose_pack_folder, import_law_pack
+
+        if not self.services.actor.is_supervisor:
+            return False
+        new_pack = import_law_pack(self, self.services.law_pack, folder or choose_pack_folder(self))
+        if new_pack is None:
+            return False
+        self.services.use_law_pack(new_pack)
+        old_panel = self.law_dock.widget()
+        if old_panel is not None:
+            old_panel.deleteLater()
+            self.law_dock.setWidget(None)  # type: ignore[arg-type]
+            if self.law_dock.isVisible():
+                self._law_dock_shown(True)
+        self.statusBar().showMessage(_("Law pack {version} is now in use.").format(version=new_pack.pack_version),
+                                     10000)
+        return True
 
     def _connect_law_panel(self, panel: QWidget) -> None:
         """Citations chosen in the law panel land on the open case; its suggestions follow the case."""

@@ -1,0 +1,83 @@
+"""A supervisor imports a newer law pack from the desk: validated, changes shown, panel reloaded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.law import Citation
+from desktop.law.build_pack import sha256_of
+from desktop.law.loader import bundled_pack_dir
+from desktop.services.app import AppServices
+from desktop.settings import Settings
+from desktop.ui.law import LawPanel
+from desktop.ui.law.pack_import import PackImportDialog, describe_diff
+from desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support", "propagateSizeHints")
+
+
+def amended_pack(tmp_path: Path) -> Path:
+    """The bundled pack with 电信条例 第三十九条 amended (30日 → 20日) and a newer version."""
+    folder = tmp_path / "pack"
+    shutil.copytree(bundled_pack_dir(), folder)
+    relative = "statutes/telecom-regulations.json"
+    statute = json.loads((folder / relative).read_text(encoding="utf-8"))
+    article = statute["articles"][38]
+    article["text"] = article["text"].replace("30日", "20日")
+    article["paragraphs"][0] = article["paragraphs"][0].replace("30日", "20日")
+    (folder / relative).write_text(json.dumps(statute, ensure_ascii=False), encoding="utf-8")
+    manifest = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
+    manifest["checksums"]["files"][relative] = sha256_of(folder / relative)
+    manifest["pack_version"] = "2030-01-02"
+    (folder / "pack.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_supervisor_imports_a_newer_pack(qtbot: Any, services: AppServices, desk_settings: Settings,
+                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert services.actor.is_supervisor  # the first user of a new store administers it
+    number = services.complaints.create(services.actor, {
+        "received_at": "2025-06-03T09:00:00+08:00", "channel": "hotline", "category": "billing",
+        "customer_name": "王五", "phone": "13700001234", "description": "话费有异议", "demand": "退费"}).number
+    old = services.law_pack
+    telecom = old.find_statute("电信条例")
+    services.citations.add(services.actor, number, Citation.of(telecom, telecom.article(39)))
+
+    shown: list[str] = []
+    monkeypatch.setattr(PackImportDialog, "ask",
+                        classmethod(lambda cls, parent, diff: shown.append(describe_diff(diff)) or True))
+    window = MainWindow(services, desk_settings, background=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.law_toggle.trigger()
+    assert window.import_law_pack(amended_pack(tmp_path))
+
+    assert "telecom-regulations 39" in shown[0]
+    assert services.law_pack.pack_version == "2030-01-02"
+    panel = window.law_dock.widget()
+    assert isinstance(panel, LawPanel)
+    panel.search_edit.setText("电信条例 39")
+    panel.run_search()
+    current = panel.current_citation()
+    assert current is not None and "20日" in current.text
+    # The citation made before the import keeps the text and version it was cited with.
+    kept = services.citations.list(number)[0]
+    assert "30日" in kept.citation.text and kept.pack_version == old.pack_version
+
+
+def test_an_agent_cannot_import(qtbot: Any, db_url: str, desk_settings: Settings, tmp_path: Path) -> None:
+    AppServices.open(db_url, user_login="admin").close()
+    agent = AppServices.open(db_url, user_login="agent9")
+    try:
+        window = MainWindow(agent, desk_settings, background=False)
+        qtbot.addWidget(window)
+        assert not window.desk_actions["import_law_pack"].isEnabled()
+        assert not window.import_law_pack(amended_pack(tmp_path))
+        assert agent.law_pack.pack_version != "2030-01-02"
+    finally:
+        agent.close()

@@ -38,6 +38,7 @@ from desktop.services.search import (
     walk_agrees_with_index,
 )
 from desktop.store.models import Complaint, User
+from desktop.store.summary import fetch_summaries, summary_select
 
 
 class QueueFilter(StrEnum):
@@ -98,24 +99,14 @@ class DueSummary:
         return self.due_today + self.overdue
 
 
-_COLUMNS = (
-    Complaint.id, Complaint.number, Complaint.received_at, Complaint.customer_name, Complaint.phone,
-    Complaint.category, Complaint.channel, Complaint.status, User.display_name, Complaint.reply_due_date,
-    Complaint.reply_due_at, Complaint.calendar_provisional,
-)
-
-
-def _summary(row: Any) -> ComplaintSummary:
-    return ComplaintSummary(
-        id=row[0], number=row[1], received_at=row[2], customer_name=row[3], phone=row[4], category=row[5],
-        channel=row[6], status=row[7], agent_name=row[8], reply_due_date=row[9], reply_due_at=row[10],
-        calendar_provisional=row[11],
-    )
-
-
 def beijing_day_start(now: datetime, days: int = 0) -> datetime:
     day = now.astimezone(BEIJING).date() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, tzinfo=BEIJING).astimezone(UTC)
+
+
+# Filters whose condition depends on the current time cannot reuse a built statement.
+_CLOCK_FILTERS = frozenset({QueueFilter.OVERDUE, QueueFilter.DUE_SOON})
+_STATEMENT_CACHE_SIZE = 256
 
 
 class QueueService:
@@ -126,6 +117,9 @@ class QueueService:
         # Which plan the last text search on SQLite took ("walk", "index" or "scan"): for the
         # benchmark, logs and tests; never used to decide anything.
         self.last_text_plan = ""
+        # Built statements of the plain (no search, clock-free) queries: paging through the queue
+        # re-runs the same few shapes, and building a Select costs more than SQLite's own work.
+        self._statements: dict[tuple[Any, ...], Select[Any]] = {}
 
     @property
     def actor(self) -> Actor:
@@ -166,6 +160,20 @@ class QueueService:
         column = SORTABLE[query.sort]
         return (column.desc(), Complaint.id.desc()) if descending else (column.asc(), Complaint.id.asc())
 
+    def _plain_statement(self, query: QueueQuery, parsed: ParsedSearch, now: datetime, descending: bool,
+                         offset: int, limit: int) -> Select[Any]:
+        cacheable = parsed.kind == SearchKind.NONE and query.filter not in _CLOCK_FILTERS
+        key = (query.filter, query.sort, descending, offset, limit)
+        statement = self._statements.get(key) if cacheable else None
+        if statement is None:
+            statement = self._where(summary_select(), query, now, parsed=parsed).order_by(
+                *self._order(query, descending)).offset(offset).limit(limit)
+            if cacheable:
+                if len(self._statements) >= _STATEMENT_CACHE_SIZE:
+                    self._statements.clear()
+                self._statements[key] = statement
+        return statement
+
     def fetch(self, query: QueueQuery, offset: int, limit: int, now: datetime | None = None,
               total: int | None = None) -> list[ComplaintSummary]:
         """Rows ``offset`` … ``offset + limit`` of the query; pass ``total`` to read far pages backwards."""
@@ -181,10 +189,8 @@ class QueueService:
             if self._dialect == "sqlite" and parsed.kind == SearchKind.TEXT:
                 rows = self._fetch_text(session, query, parsed, now, offset, limit, descending)
             else:
-                joined = cast("Select[Any]", select(*_COLUMNS).outerjoin(User, User.id == Complaint.assigned_agent_id))
-                statement = self._where(joined, query, now, parsed=parsed).order_by(
-                    *self._order(query, descending)).offset(offset).limit(limit)
-                rows = [_summary(r) for r in session.execute(statement).all()]
+                rows = fetch_summaries(session.connection(),
+                                       self._plain_statement(query, parsed, now, descending, offset, limit))
         return rows[::-1] if reverse else rows
 
     # -- text search on SQLite -----------------------------------------------------------------
@@ -203,9 +209,8 @@ class QueueService:
         page = ids[offset:needed]
         if not page:
             return []
-        statement = select(*_COLUMNS).outerjoin(User, User.id == Complaint.assigned_agent_id).where(
-            Complaint.id.in_(page))
-        by_id = {row[0]: _summary(row) for row in session.execute(statement).all()}
+        statement = summary_select().where(Complaint.id.in_(page))
+        by_id = {row.id: row for row in fetch_summaries(session.connection(), statement)}
         return [by_id[i] for i in page if i in by_id]
 
     def _walk_pays(self, session: Session, parsed: ParsedSearch, needed: int, budget: int) -> bool:
@@ -245,7 +250,7 @@ class QueueService:
 
     def _fetch_complete(self, session: Session, query: QueueQuery, parsed: ParsedSearch, now: datetime,
                         offset: int, limit: int, descending: bool) -> list[ComplaintSummary]:
-        joined = cast("Select[Any]", select(*_COLUMNS).outerjoin(User, User.id == Complaint.assigned_agent_id))
+        joined = summary_select()
         self.last_text_plan = "index" if parsed.long_terms else "scan"
         if parsed.long_terms:
             statement = self._where(joined, query, now, parsed=parsed)
@@ -257,7 +262,7 @@ class QueueService:
             assert condition is not None
             statement = joined.where(Complaint.id.in_(inner.where(condition)))
         statement = statement.order_by(*self._order(query, descending)).offset(offset).limit(limit)
-        return [_summary(r) for r in session.execute(statement).all()]
+        return fetch_summaries(session.connection(), statement)
 
     def _count(self, session: Session, query: QueueQuery, now: datetime) -> int:
         parsed = parse_search(query.search)

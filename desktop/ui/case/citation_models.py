@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -13,6 +13,7 @@ from desktop.law import Citation, Grade, Suggestion, grade_label
 from desktop.services.citations import StoredCitation
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
 # Amber like the "due soon" look: secondary text is usable, but only with care.
 SECONDARY_BRUSH = QBrush(QColor("#9a5b00"))
 SECONDARY_MARK = "⚠ "
@@ -25,11 +26,25 @@ def grade_short_label(grade: Grade) -> str:
     return _("Verified") if grade is Grade.VERIFIED else _("Secondary sources only")
 
 
-class TableModel(QAbstractTableModel):
+class TableModel(QAbstractTableModel, Generic[T]):
+    """A small read-only table over a list of values (the case's lists are never long)."""
+
     columns: tuple[str, ...] = ()
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[T] = []
+
+    def set_items(self, items: list[T]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> T:
+        return self._items[row]
+
     def row_count(self) -> int:
-        raise NotImplementedError
+        return len(self._items)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else self.row_count()
@@ -58,25 +73,10 @@ class TableModel(QAbstractTableModel):
             and 0 <= index.column() < len(self.columns)
 
 
-class CitationsModel(TableModel):
+class CitationsModel(TableModel[StoredCitation]):
     """The case's stored citations; a secondary one is marked in words and colour."""
 
     columns = CITATION_COLUMNS
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._items: list[StoredCitation] = []
-
-    def set_citations(self, items: list[StoredCitation]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def stored(self, row: int) -> StoredCitation:
-        return self._items[row]
-
-    def row_count(self) -> int:
-        return len(self._items)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):
@@ -117,29 +117,14 @@ class CitationsModel(TableModel):
         return fmt_datetime(item.created_at)
 
 
-class SuggestionsModel(TableModel):
+class SuggestionsModel(TableModel[Suggestion]):
     """The best articles for the open case, each with the reasons the index gave."""
 
     columns = SUGGESTION_COLUMNS
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._items: list[Suggestion] = []
-
-    def set_suggestions(self, items: list[Suggestion]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def suggestion(self, row: int) -> Suggestion:
-        return self._items[row]
-
     def citation(self, row: int) -> Citation:
         item = self._items[row]
         return Citation.of(item.statute, item.article)
-
-    def row_count(self) -> int:
-        return len(self._items)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):

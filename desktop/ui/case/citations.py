@@ -107,8 +107,8 @@ class CitationsTab(QWidget):
         """Show the stored citations of ``record`` and the articles suggested for it."""
         self.record = record
         if record is None:
-            self.model.set_citations([])
-            self.suggestions.set_suggestions([])
+            self.model.set_items([])
+            self.suggestions.set_items([])
             self._update_notes()
             return
         try:
@@ -116,9 +116,9 @@ class CitationsTab(QWidget):
         except ServiceError as error:
             self.note.setText(str(error))
             return
-        self.model.set_citations(stored)
+        self.model.set_items(stored)
         cited = {(s.citation.statute_key, s.citation.article) for s in stored}
-        self.suggestions.set_suggestions(self._suggest(record, cited))
+        self.suggestions.set_items(self._suggest(record, cited))
         if self.suggestions.rowCount():
             self.suggestion_table.setCurrentIndex(self.suggestions.index(0, 0))
         else:
@@ -163,7 +163,7 @@ class CitationsTab(QWidget):
     # -- accepting -------------------------------------------------------------------------
     def _show_article(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            item = self.suggestions.suggestion(current.row())
+            item = self.suggestions.item(current.row())
             self.article_text.setText(f"{Citation.of(item.statute, item.article).format()}：{item.article.text}")
 
     def _accept_suggestion(self, index: QModelIndex) -> None:

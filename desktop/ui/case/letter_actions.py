@@ -135,7 +135,7 @@ class LetterActions(QWidget):
                 revisions = self.services.letters.revisions(self.number)
             except ServiceError as error:
                 self.message.emit(str(error), True)
-        self.revisions.set_revisions(revisions)
+        self.revisions.set_items(revisions)
         if revisions:
             self.table.setCurrentIndex(self.revisions.index(len(revisions) - 1, 0))
 
@@ -278,7 +278,7 @@ class LetterActions(QWidget):
 
     def show_revision(self, index: QModelIndex) -> None:
         if index.isValid():
-            stored = self.revisions.revision(index.row())
+            stored = self.revisions.item(index.row())
             self._open_preview(stored.pdf, stored.revision, draft=False)
 
     def _open_preview(self, pdf: bytes, revision: int, *, draft: bool) -> None:

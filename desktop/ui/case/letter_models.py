@@ -15,23 +15,8 @@ REVISION_COLUMNS = (N_("Revision"), N_("Signed by"), N_("Archived at"), N_("SHA-
 SHORT_DIGEST = 12
 
 
-class LetterRevisionsModel(TableModel):
+class LetterRevisionsModel(TableModel[LetterRecord]):
     columns = REVISION_COLUMNS
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._items: list[LetterRecord] = []
-
-    def set_revisions(self, items: list[LetterRecord]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def revision(self, row: int) -> LetterRecord:
-        return self._items[row]
-
-    def row_count(self) -> int:
-        return len(self._items)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):

@@ -334,7 +334,7 @@ class CaseView(QWidget):
         key = (citation.statute_key, citation.article, citation.paragraph, citation.item)
         model = self.citations.model
         return any((c.statute_key, c.article, c.paragraph, c.item) == key
-                   for c in (model.stored(row).citation for row in range(model.rowCount())))
+                   for c in (model.item(row).citation for row in range(model.rowCount())))
 
     def _after_side_record(self, number: str) -> None:
         """A citation, signature or letter was stored: the history shows it, the queue hears of it."""

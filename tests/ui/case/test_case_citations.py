@@ -125,7 +125,7 @@ def test_enter_on_a_suggestion_cites_it(
     remaining = [suggestions.citation(row) for row in range(suggestions.rowCount())]
     assert first not in remaining
     if remaining:
-        current = suggestions.suggestion(table.currentIndex().row())
+        current = suggestions.item(table.currentIndex().row())
         assert current.article.text in view.citations.article_text.text()
 
 
@@ -135,12 +135,12 @@ def test_citation_models_pass_qtmodeltester(
     services.citations.add(services.actor, case_number, pack_citation(services, Grade.SECONDARY),
                            confirmed=True)
     model = CitationsModel()
-    model.set_citations(services.citations.list(case_number))
+    model.set_items(services.citations.list(case_number))
     assert model.rowCount() == 2
     qtmodeltester.check(model, force_py=True)
     from desktop.law import LawIndex
 
     suggestions = SuggestionsModel()
-    suggestions.set_suggestions(LawIndex(services.law_pack).suggest("账单多扣流量费", "billing"))
+    suggestions.set_items(LawIndex(services.law_pack).suggest("账单多扣流量费", "billing"))
     assert suggestions.rowCount() > 0
     qtmodeltester.check(suggestions, force_py=True)

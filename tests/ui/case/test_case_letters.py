@@ -161,7 +161,7 @@ def test_revisions_model_passes_qtmodeltester(
     services.letters.archive(services.actor, resolved_number, content.revision, content.language,
                              render_letter(content), None)
     model = LetterRevisionsModel()
-    model.set_revisions(services.letters.revisions(resolved_number))
+    model.set_items(services.letters.revisions(resolved_number))
     assert model.rowCount() == 1
     assert model.index(0, 1).data() == "未签名"
     assert model.index(0, 3).data().endswith("…")

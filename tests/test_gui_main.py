@@ -13,6 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+@pytest.mark.gui  # starts the real desk (in a subprocess)
 def test_screenshot_of_a_new_store_shows_the_demo_queue(tmp_path: Path) -> None:
     target = tmp_path / "shot.png"
     db = tmp_path / "fresh.sqlite3"

@@ -18,6 +18,7 @@ from desktop.ui.failures import install_excepthook
 from desktop.ui.intake.form import IntakeForm
 
 
+@pytest.mark.gui  # starts the real desk (in a subprocess)
 def test_unreachable_database_is_reported_in_chinese(tmp_path: Any) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(

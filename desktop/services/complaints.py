@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,17 +14,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain import workflow
-from desktop.domain.codes import OPEN_STATUSES, Category, Channel, InvalidReason, Status
+from desktop.domain.codes import OPEN_STATUSES, Category, Channel, Status
 from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalendar, compute_deadline
 from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
 from desktop.i18n import _
 from desktop.services.errors import ConcurrentEditError, NotFoundError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
+from desktop.services.steps import apply_step, parse_compensation
 from desktop.store.models import Complaint, ComplaintEvent, ComplaintLink, NumberSequence, User
 from desktop.store.summary import fetch_summaries, summary_select
 
-REPLY_METHODS = ("phone", "sms", "letter", "in_person", "email", "online")
 # Fields an agent may edit directly; the workflow fields change only through transitions.
 INTAKE_FIELDS = ("received_at", "channel", "category", "customer_name", "phone", "contact_phone",
                  "id_number", "address", "description", "demand")
@@ -51,22 +50,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
-
-
-def parse_compensation(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").replace("元", "").strip())
-    except InvalidOperation:
-        raise FieldError("compensation", _("“{value}” is not an amount in yuan.").format(value=value)) from None
-    if amount < 0:
-        raise FieldError("compensation", _("Compensation cannot be negative."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise FieldError("compensation", _("Amounts are kept to the fen (two decimal places)."))
-    if amount > Decimal("1000000"):
-        raise FieldError("compensation", _("Compensation above 1,000,000 yuan needs the finance system."))
-    return amount.quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -284,7 +267,9 @@ class ComplaintService:
                                     else details.get("invalid_reason") or reason)
             before = {k: _jsonable(getattr(row, k)) for k in _TRANSITION_FIELDS}
             now = utc_now()
-            self._apply_details(row, action, details, reason, now)
+            restart = apply_step(row, action, details, reason, now)
+            if restart is not None:
+                self._restart_clock(row, restart)
             row.status = target.value
             row.is_open = target in OPEN_STATUSES
             row.updated_at = now
@@ -294,61 +279,6 @@ class ComplaintService:
             self._event(session, row.id, actor, "transition", action=action.value, from_status=current.value,
                         to_status=target.value, changes=diff, note=reason)
             return self._record(session, row)
-
-    def _apply_details(self, row: Complaint, action: workflow.Action, details: dict[str, Any],
-                       reason: str | None, now: datetime) -> None:
-        A = workflow.Action  # noqa: N806 - short alias keeps the branch table readable
-        if action == A.REPLY:
-            resolution = str(details.get("resolution") or row.resolution or "").strip()
-            if not resolution:
-                raise FieldError("resolution", _("Record the resolution before replying to the customer."))
-            method = str(details.get("reply_method") or "")
-            if method not in REPLY_METHODS:
-                raise FieldError("reply_method", _("Choose how the customer was answered: {methods}.").format(
-                    methods=", ".join(REPLY_METHODS)))
-            row.resolution = resolution
-            row.reply_method = method
-            row.reply_at = details.get("reply_at") or now
-            if "compensation" in details:
-                row.compensation = parse_compensation(details["compensation"])
-        elif action == A.FOLLOW_UP:
-            try:
-                satisfaction = int(details.get("satisfaction", 0))
-            except (TypeError, ValueError):
-                satisfaction = 0
-            if not 1 <= satisfaction <= 5:
-                raise FieldError("satisfaction", _("Satisfaction is a whole number from 1 to 5."))
-            row.satisfaction = satisfaction
-            row.followup_comment = (str(details.get("comment") or "").strip() or None)
-            row.followup_at = details.get("followup_at") or now
-        elif action == A.MARK_INVALID:
-            code = details.get("invalid_reason") or reason
-            try:
-                row.invalid_reason = InvalidReason(str(code)).value
-            except ValueError:
-                raise FieldError("invalid_reason", _("Choose why the complaint is invalid: {codes}.").format(
-                    codes=", ".join(r.value for r in InvalidReason))) from None
-            row.validity = "invalid"
-            row.closed_at = now
-        elif action == A.RECORD_APPEAL:
-            appeal_date = details.get("appeal_date") or now.astimezone(BEIJING).date()
-            row.appeal_date = appeal_date
-            row.appeal_reference = (str(details.get("appeal_reference") or "").strip() or None)
-            row.deadline_rule = "regulator"
-            self._restart_clock(row, datetime.combine(appeal_date, datetime.min.time(), BEIJING)
-                                if "appeal_date" in details else now)
-        elif action == A.REOPEN:
-            row.status_reason = reason
-            row.closed_at = None
-            row.validity = "valid"
-            row.invalid_reason = None
-            self._restart_clock(row, now)
-        elif action in (A.WITHDRAW, A.RETURN_FOR_REWORK):
-            row.status_reason = reason
-            if action == A.WITHDRAW:
-                row.closed_at = now
-        elif action == A.CLOSE:
-            row.closed_at = now
 
     def _restart_clock(self, row: Complaint, start: datetime | None) -> None:
         if row.deadline_rule != "regulator":

@@ -18,6 +18,7 @@ from desktop.services.letters import LetterService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
+from desktop.services.stats import StatsService
 from desktop.services.users import UserService, default_login
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.migrate import upgrade_to_head
@@ -66,7 +67,12 @@ class AppServices:
 
     @cached_property
     def letters(self) -> LetterService:
-        return LetterService(self.sessions, self.complaints, self.citations, self.site)
+        return LetterService(self.sessions, self.complaints, self.citations, self.site, self.actor)
+
+    @cached_property
+    def stats(self) -> StatsService:
+        """Supervisor statistics (agents get their own cases' figures)."""
+        return StatsService(self.sessions, self.actor)
 
     def letters_content(self, number: str) -> LetterContent:
         return self.letters.content(number)

@@ -49,8 +49,10 @@ def _letter_citation(citation: Citation, confirmed: bool) -> LetterCitation:
 
 class LetterService:
     def __init__(self, sessions: sessionmaker[Session], complaints: ComplaintService, citations: CitationService,
-                 site: SiteSettingsService) -> None:
+                 site: SiteSettingsService, actor: Actor) -> None:
         self._sessions = sessions
+        # The letter names the agent who issues (and signs) it, who may not be the one assigned.
+        self._actor = actor
         self._complaints = complaints
         self._citations = citations
         self._site = site
@@ -77,7 +79,7 @@ class LetterService:
             citations=cited,
             reply_due_date=record.reply_due_date,
             reply_date=reply_moment.astimezone(BEIJING).date(),
-            agent_name=record.assigned_agent_name or "",
+            agent_name=self._actor.display_name or self._actor.login,
             language=language,
             customer_signature=self.customer_signature(number),
             revision=revision or self.next_revision(number),

@@ -44,10 +44,12 @@ def test_render_sign_archive_reprint_and_correct(services: AppServices, db_url: 
     assert main([*args, str(first), "--sign", "--json"]) == 0
     written = json.loads(capsys.readouterr().out)
     assert written["revision"] == 1 and written["signed"]
+    assert written["signer"] == "测试员"  # the issuing agent is named on the letter and signs it
 
     assert main(["letter", "verify", str(first), "--json"]) == 0
     verified = json.loads(capsys.readouterr().out)
     assert verified["valid"] and verified["intact"] and verified["complaint"] == number
+    assert verified["signer"] == "测试员"
 
     text = subprocess.run(["pdftotext", "-layout", str(first), "-"], capture_output=True, text=True,
                           check=True).stdout

@@ -17,11 +17,18 @@ from dataclasses import dataclass, field
 
 from desktop.domain.codes import category_label
 from desktop.i18n import _
+from desktop.law.keywords import GAP, compile_keywords, match_keywords
 from desktop.law.model import Article, Grade, LawPack, Statute
 from desktop.law.references import parse_reference
 
 _SPLIT = re.compile(r"[\s,，。、；;：:！!？?“”\"'（）()《》]+")
 _REFERENCE_SCORE = 100.0
+# Category rule: the first category listed is the article's main subject.
+_MAIN_CATEGORY_BONUS = 1.5
+_OTHER_CATEGORY_BONUS = 1.0
+# An article outside the complaint's category needs two signals and then still ranks lower.
+_OUTSIDE_CATEGORY_SIGNALS = 2
+_OUTSIDE_CATEGORY_FACTOR = 0.8
 
 
 @dataclass
@@ -75,6 +82,10 @@ class LawIndex:
             "INSERT INTO article_fts(rowid, body) VALUES (?, ?)", list(enumerate(self._texts))
         )
         self._db.commit()
+        self._keywords = compile_keywords(
+            () if article.guidance is None else article.guidance.keywords
+            for _, article in self._entries
+        )
 
     @staticmethod
     def _searchable(article: Article) -> str:
@@ -162,32 +173,45 @@ class LawIndex:
         return ranked[:limit]
 
     def suggest(self, text: str, category: str | None = None, limit: int = 5) -> list[Suggestion]:
-        """Articles most likely to apply to a complaint, best first, with the reasons."""
+        """Articles most likely to apply to a complaint, best first, with the reasons.
+
+        Only articles with guidance take part: the statute wording rarely shares words with how
+        agents describe a complaint, so raw text overlap mostly adds noise here.
+        """
         results: list[Suggestion] = []
-        for statute, article in self._entries:
+        for row, (statute, article) in enumerate(self._entries):
             guidance = article.guidance
             if guidance is None:
                 continue
-            keywords = [k for k in guidance.keywords if k in text]
-            score = sum(1.0 + 0.3 * (len(k) - 2) for k in keywords)
+            match = match_keywords(self._keywords[row], text)
+            in_category = category is not None and category in guidance.categories
+            main_category = in_category and guidance.categories[0] == category
+            if category is not None and not in_category:
+                # One loose word (电话, 泄露) is not enough to bring in an article of another topic.
+                # Two-character words (投诉, 回复, 事先) pair up too easily: one phrase must be longer.
+                if match.signals < _OUTSIDE_CATEGORY_SIGNALS or match.longest < 3:
+                    continue
+            elif not match.keywords and not (main_category and guidance.reply_phrasing):
+                # With no word of the complaint matching, only the category's standard articles
+                # (main subject, with a prepared reply) are offered, not every article on the topic.
+                continue
+            score = match.weight
             reasons: list[str] = []
-            if keywords:
-                reasons.append(_("Matched terms: {terms}").format(terms="、".join(keywords)))
-            if category and category in guidance.categories:
-                # The first category listed is the article's main subject.
-                score += 1.5 if guidance.categories[0] == category else 1.0
+            if match.keywords:
+                reasons.append(_("Matched terms: {terms}").format(terms="、".join(match.keywords)))
+            if in_category and category is not None:
+                score += _MAIN_CATEGORY_BONUS if main_category else _OTHER_CATEGORY_BONUS
                 reasons.append(
                     _("Category rule: {category}").format(category=category_label(category))
                 )
-            if not keywords:
-                score *= 0.5
-            if score <= 0:
-                continue
+            elif category is not None:
+                score *= _OUTSIDE_CATEGORY_FACTOR
+            if not match.keywords:
+                score *= 0.5  # the category alone is a weak hint
             score *= _grade_factor(statute)
+            plain = [k for k in match.keywords if GAP not in k]
             results.append(
-                Suggestion(
-                    statute, article, round(score, 3), reasons, find_spans(article.text, keywords)
-                )
+                Suggestion(statute, article, round(score, 3), reasons, find_spans(article.text, plain))
             )
         results.sort(key=lambda s: -s.score)  # stable: ties keep pack order
         return results[:limit]

@@ -129,9 +129,9 @@ def test_heldout_cases_are_well_formed() -> None:
             assert number in {a.number for a in titles[title].articles}, (case["id"], title, number)
 
 
-# Measured when the set was written: 42/49 any-hit (misses H05 H06 H11 H38 H42 H46 H49). Strict, so the marker
-# must be removed once the suggester really reaches the target on this unchanged set; raises= keeps a crash visible.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="held-out rate 42/49 below 0.9: see report")
+# Measured when the set was written, blind to the suggester: 42/49 any-hit (misses H05 H06 H11 H38 H42 H46 H49).
+# After the guidance was extended to every relevant article (its author never opened this set, but was told the
+# weak spots in general words that resemble some misses): 46/49 any-hit, 40/49 strict, 39/49 top-1.
 def test_heldout_top5_any_hit_rate() -> None:
     outcomes = _outcomes()
     print()

@@ -1,0 +1,83 @@
+"""Matching the hand-written guidance keywords against a complaint description.
+
+A keyword is a plain substring (``销户``) or, with ``…``, an ordered pattern whose parts may be
+separated by a few characters (``转…部门`` matches 转了三四个部门), because agents put numbers and
+fillers inside set phrases. A keyword listed by many articles says little about any one of them,
+so its weight falls with the number of articles listing it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+GAP = "…"
+_MAX_GAP = 6  # characters allowed between the parts of a gap keyword
+_STRONG_LENGTH = 4  # a keyword this long, listed by one article only, is a signal on its own
+
+
+@dataclass(frozen=True)
+class Keyword:
+    text: str
+    weight: float
+    strong: bool
+    pattern: re.Pattern[str] | None  # set for gap keywords only
+
+    def found_in(self, text: str) -> bool:
+        if self.pattern is not None:
+            return self.pattern.search(text) is not None
+        return self.text in text
+
+
+@dataclass(frozen=True)
+class KeywordMatch:
+    keywords: tuple[str, ...]
+    weight: float
+    signals: int
+    longest: int  # visible length of the longest keyword found
+
+
+def _visible_length(keyword: str) -> int:
+    return len(keyword.replace(GAP, ""))
+
+
+def _pattern(keyword: str) -> re.Pattern[str] | None:
+    if GAP not in keyword:
+        return None
+    parts = [re.escape(part) for part in keyword.split(GAP) if part]
+    return re.compile(f".{{0,{_MAX_GAP}}}".join(parts))
+
+
+def compile_keywords(per_article: Iterable[tuple[str, ...]]) -> list[tuple[Keyword, ...]]:
+    """Weighted keywords for each article, in the order given."""
+    lists = [tuple(dict.fromkeys(k for k in keywords if k.strip(GAP))) for keywords in per_article]
+    listed_by = Counter(k for keywords in lists for k in keywords)
+    compiled: list[tuple[Keyword, ...]] = []
+    for keywords in lists:
+        entries = []
+        for keyword in keywords:
+            length = _visible_length(keyword)
+            # Longer phrases are more telling; sharing a keyword with n articles divides its say.
+            weight = (1.0 + 0.3 * max(length - 2, -1)) / math.sqrt(listed_by[keyword])
+            strong = length >= _STRONG_LENGTH and listed_by[keyword] == 1
+            entries.append(Keyword(keyword, weight, strong, _pattern(keyword)))
+        compiled.append(tuple(entries))
+    return compiled
+
+
+def match_keywords(keywords: tuple[Keyword, ...], text: str) -> KeywordMatch:
+    """The article's keywords found in ``text``; a keyword inside a longer found one is not counted twice."""
+    found = [k for k in keywords if k.found_in(text)]
+    kept = [
+        k for k in found
+        if not any(k is not other and k.text in other.text and k.text != other.text for other in found)
+    ]  # fmt: skip
+    return KeywordMatch(
+        keywords=tuple(k.text for k in kept),
+        weight=sum(k.weight for k in kept),
+        signals=sum(2 if k.strong else 1 for k in kept),
+        longest=max((_visible_length(k.text) for k in kept), default=0),
+    )

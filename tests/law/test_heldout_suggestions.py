@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 from desktop.domain.codes import Category
 from desktop.law import LawIndex, LawPack, load_pack
 

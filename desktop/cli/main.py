@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "desktop.cli.calendar_commands",
     "desktop.cli.law_commands",
     "desktop.cli.letter_commands",
+    "desktop.cli.stats_commands",
 )
 
 

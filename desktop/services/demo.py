@@ -110,6 +110,7 @@ RESOLUTIONS: dict[Category, tuple[str, ...]] = {
     Category.AGENT: ("已为客户取消副卡并退费，对代理商网点予以处罚。",),
     Category.OTHER: ("已按客户要求处理并回复。",),
 }
+LATE_REPLY_SHARE = 0.08
 CATEGORY_WEIGHTS = {Category.BILLING: 22, Category.NETWORK: 15, Category.BROADBAND: 16, Category.SUBSCRIPTION: 12,
                     Category.MARKETING: 8, Category.CONTRACT: 7, Category.PORTING: 3, Category.ATTITUDE: 6,
                     Category.PRIVACY: 4, Category.AGENT: 4, Category.OTHER: 3}
@@ -264,7 +265,9 @@ def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Ac
         "closed_at": None,
     }
     if status in (Status.REPLIED, Status.FOLLOWED_UP, Status.CLOSED, Status.APPEALED):
-        replied = min(received_utc + timedelta(hours=rng.randint(4, 14 * 24)), now)
+        # Most replies come within the period; some arrive late, as in any real centre's figures.
+        hours = rng.randint(4, 14 * 24) if rng.random() > LATE_REPLY_SHARE else rng.randint(16 * 24, 25 * 24)
+        replied = min(received_utc + timedelta(hours=hours), now)
         row.update(resolution=rng.choice(RESOLUTIONS[Category(row["category"])]), reply_at=replied,
                    reply_method=rng.choice(("phone", "sms", "in_person")),
                    compensation=None)

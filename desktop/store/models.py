@@ -113,6 +113,10 @@ class Complaint(Base):
         Index("ix_complaints_status", "status"),
         Index("ix_complaints_agent", "assigned_agent_id"),
         Index("ix_complaints_due", "reply_due_at"),
+        # Statistics (migration 7f992cd3c989): covers every column the period aggregates read.
+        Index("ix_complaints_stats", "received_day", "category", "channel", "assigned_agent_id", "is_open",
+              "validity", "status", "reply_due_at", "reply_at", "received_at", "satisfaction", "compensation",
+              "appeal_date", "phone"),
     )
 
 

@@ -26,7 +26,7 @@ class ActionSpec:
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "settings", "-", "quit")),
-    ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock")),
+    ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
 )
@@ -45,6 +45,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("next_case", N_("&Next case"), ("Ctrl+.", "Alt+Down")),
     ActionSpec("previous_case", N_("&Previous case"), ("Ctrl+,", "Alt+Up")),
     ActionSpec("open_case", N_("&Open case"), ("F2",), N_("Show the selected case")),
+    ActionSpec("statistics", N_("&Statistics…"), ("Ctrl+Shift+T",),
+               N_("Complaint figures for a period (supervisors also see each agent)")),
     ActionSpec("about", N_("&About Complaint Desk")),
 )
 

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             "refresh": self.refresh, "focus_queue": self.focus_queue,
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
+            "statistics": self.open_statistics,
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
@@ -224,6 +225,12 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         SettingsDialog(self.settings, self).exec()
         self.tray.enabled = bool(self.settings.get("tray_notifications"))
+
+    def open_statistics(self) -> QWidget:
+        """Non-modal: supervisors keep the statistics open beside the queue."""
+        from desktop.ui.stats import StatisticsDialog
+
+        return StatisticsDialog.show_for(self.services, self)
 
     def about(self) -> None:
         QMessageBox.about(self, _("About Complaint Desk"), _(

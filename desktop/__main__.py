@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.i18n import SUPPORTED_LANGUAGES, _, set_language
 
-VIEWS = ("queue", "intake", "case", "law")
+VIEWS = ("queue", "intake", "case", "law", "stats")
 DEMO_ROWS = 300
 SCREENSHOT_SIZE = (1440, 860)
 
@@ -77,9 +77,9 @@ def render_screenshot(window: object, view: str, path: Path) -> int:
     assert isinstance(window, MainWindow)
     window.resize(*SCREENSHOT_SIZE)
     window.show()
-    prepare_view(window, view)
+    shown = prepare_view(window, view)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(path)):
+    if not shown.grab().save(str(path)):
         print(_("Could not write {path}.").format(path=path), file=sys.stderr)  # noqa: T201
         return 1
     window.close()

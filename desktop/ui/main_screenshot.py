@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.queue import QueueFilter
 from desktop.ui.main_window import MainWindow
@@ -35,7 +35,8 @@ def _fill_repeat_example(window: MainWindow) -> None:
     })
 
 
-def prepare_view(window: MainWindow, view: str) -> None:
+def prepare_view(window: MainWindow, view: str) -> QWidget:
+    """Bring ``view`` on screen and return the widget to photograph."""
     settle(window)
     if view == "case":
         # A replied case awaiting follow-up has a full history for the timeline image.
@@ -61,3 +62,18 @@ def prepare_view(window: MainWindow, view: str) -> None:
     else:
         window.focus_queue()
     settle(window)
+    if view == "stats":
+        return _statistics_window(window)
+    return window
+
+
+def _statistics_window(window: MainWindow) -> QWidget:
+    """The statistics dialog with its figures loaded (its queries run on its own runner)."""
+    dialog = window.open_statistics()
+    dialog.resize(1280, 860)
+    runner = getattr(dialog, "runner", None)
+    for _round in range(3):
+        if runner is not None:
+            runner.wait(30000)
+        QApplication.processEvents()
+    return dialog

@@ -86,15 +86,9 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@dataclass(frozen=True)
-class Figures:
-    """Counts shared by every breakdown row (a category, a channel, a day or week, an agent)."""
+class _ReplyRates:
+    """Rates derived from the reply and follow-up counts (shared by totals and breakdown rows)."""
 
-    key: str
-    name: str | None
-    received: int
-    open: int
-    overdue_open: int
     replied_on_time: int
     replied_late: int
     satisfaction_sum: int
@@ -113,6 +107,21 @@ class Figures:
     def satisfaction_average(self) -> float | None:
         return self.satisfaction_sum / self.satisfaction_count if self.satisfaction_count else None
 
+
+@dataclass(frozen=True)
+class Figures(_ReplyRates):
+    """Counts shared by every breakdown row (a category, a channel, a day or week, an agent)."""
+
+    key: str
+    name: str | None
+    received: int
+    open: int
+    overdue_open: int
+    replied_on_time: int
+    replied_late: int
+    satisfaction_sum: int
+    satisfaction_count: int
+
     def plus(self, other: Figures) -> Figures:
         return replace(self, received=self.received + other.received, open=self.open + other.open,
                        overdue_open=self.overdue_open + other.overdue_open,
@@ -127,7 +136,7 @@ class Figures:
 
 
 @dataclass(frozen=True)
-class Totals:
+class Totals(_ReplyRates):
     received: int
     valid: int
     invalid: int
@@ -145,20 +154,8 @@ class Totals:
     satisfaction_count: int
 
     @property
-    def replied(self) -> int:
-        return self.replied_on_time + self.replied_late
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return _ratio(self.replied_on_time, self.replied)
-
-    @property
     def average_reply_days(self) -> float | None:
         return self.reply_days_sum / self.replied if self.replied else None
-
-    @property
-    def satisfaction_average(self) -> float | None:
-        return self.satisfaction_sum / self.satisfaction_count if self.satisfaction_count else None
 
     def to_json(self) -> dict[str, Any]:
         payload = asdict(self)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "desktop.cli.transfer_commands",
     "desktop.cli.demo_commands",
     "desktop.cli.calendar_commands",
+    "desktop.cli.site_commands",
     "desktop.cli.law_commands",
     "desktop.cli.letter_commands",
     "desktop.cli.stats_commands",

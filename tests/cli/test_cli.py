@@ -150,3 +150,32 @@ def test_calendar_import_rejects_a_bad_file(db_url: str, tmp_path: Path, capsys:
     bad.write_text('{"year": 2027, "rest_days": [', encoding="utf-8")
     assert main(["--db", db_url, "--lang", "en", "calendar", "import", str(bad)]) == 2
     assert "line 1" in capsys.readouterr().err
+
+
+def test_site_settings_and_rule_amounts(db_url: str, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    base = ["--db", db_url, "--user", "boss"]
+    regulator_case = dict(COMPLAINT, channel="regulator", received_at="2025-06-03T09:00:00+08:00")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(regulator_case, ensure_ascii=False)))
+    assert main([*base, "complaint", "add", "--json", "-"]) == 0
+    number = json.loads(capsys.readouterr().out)["number"]
+
+    assert main([*base, "site", "set", "operator_name", "中国电信股份有限公司广州分公司", "--json"]) == 0
+    capsys.readouterr()
+    assert main([*base, "site", "set", "deadline_rules", '{"regulator": 5}', "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["recomputed"] == 1
+    assert main([*base, "complaint", "show", number, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reply_due_date"] == "2025-06-10"  # 5 working days: 6/4–6/10
+
+    assert main([*base, "site", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["operator_name"] == "中国电信股份有限公司广州分公司"
+    assert shown["deadline_rules"]["regulator"]["amount"] == 5
+    assert shown["deadline_rules"]["reply"]["amount"] == 15
+
+    assert main([*base, "--lang", "en", "site", "set", "deadline_rules", '{"reply": 30}']) == 2
+    assert "15" in capsys.readouterr().err  # a site may shorten the legal period, never lengthen it
+    assert main(["--db", db_url, "--user", "agent3", "--lang", "en", "site", "set", "site_name", "x"]) == 2
+    assert "supervisor" in capsys.readouterr().err

@@ -110,6 +110,12 @@ RESOLUTIONS: dict[Category, tuple[str, ...]] = {
     Category.AGENT: ("已为客户取消副卡并退费，对代理商网点予以处罚。",),
     Category.OTHER: ("已按客户要求处理并回复。",),
 }
+FINDINGS = (
+    "已调取客户近三个月详单及业务受理记录，并与相关班组核实。",
+    "经核查系统日志和工单记录，客户反映情况基本属实。",
+    "已联系装维班组现场核实，并调取测速记录。",
+    "已核对营业厅受理单据及录音，情况已查明。",
+)
 LATE_REPLY_SHARE = 0.08
 CATEGORY_WEIGHTS = {Category.BILLING: 22, Category.NETWORK: 15, Category.BROADBAND: 16, Category.SUBSCRIPTION: 12,
                     Category.MARKETING: 8, Category.CONTRACT: 7, Category.PORTING: 3, Category.ATTITUDE: 6,
@@ -269,6 +275,7 @@ def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Ac
         hours = rng.randint(4, 14 * 24) if rng.random() > LATE_REPLY_SHARE else rng.randint(16 * 24, 25 * 24)
         replied = min(received_utc + timedelta(hours=hours), now)
         row.update(resolution=rng.choice(RESOLUTIONS[Category(row["category"])]), reply_at=replied,
+                   investigation_notes=rng.choice(FINDINGS),
                    reply_method=rng.choice(("phone", "sms", "in_person")),
                    compensation=None)
         if rng.random() < 0.3:

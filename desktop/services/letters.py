@@ -12,11 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.deadlines import BEIJING
+from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.numerals import article_label
 from desktop.letters.content import LetterCitation, LetterContent, SignatureStrokes, strokes_from_json, strokes_to_json
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
+from desktop.services.errors import ServiceError
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
 from desktop.store.models import ComplaintEvent, CustomerSignature, Letter
@@ -61,6 +63,12 @@ class LetterService:
                 revision: int | None = None) -> LetterContent:
         """What the letter of this case says now (the next revision unless one is given)."""
         record = self._complaints.get(number)
+        missing = [label for label, text in ((_("the findings (investigation notes)"), record.investigation_notes),
+                                             (_("the resolution"), record.resolution)) if not (text or "").strip()]
+        if missing:
+            # The letter is the operator's written answer: it may not go out with an empty section.
+            raise ServiceError(_("Before the outcome letter can be written, record {missing}.").format(
+                missing=_(" and ").join(missing)))
         cited = tuple(_letter_citation(c.citation, c.confirmed_by_agent) for c in self._citations.list(number))
         reply_moment = record.reply_at or datetime.now(UTC)
         return LetterContent(

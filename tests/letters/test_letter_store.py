@@ -93,3 +93,16 @@ def test_customer_signature_goes_into_content(services: AppServices) -> None:
     strokes = (((0.1, 0.5, 1.0), (0.5, 0.4, 1.0), (0.9, 0.6, 1.0)),)
     services.letters.save_customer_signature(services.actor, number, strokes)
     assert services.letters.content(number).customer_signature == strokes
+
+
+def test_no_letter_with_an_empty_section(services: AppServices) -> None:
+    from desktop.i18n import set_language
+    from desktop.services.errors import ServiceError
+
+    number = services.complaints.create(services.actor, {
+        "received_at": "2025-03-03T10:15:00+08:00", "channel": "counter", "category": "billing",
+        "customer_name": "张伟", "phone": "13800138000", "description": "多扣费", "demand": "退费"}).number
+    set_language("en")
+    with pytest.raises(ServiceError) as caught:
+        services.letters.content(number)
+    assert "findings" in str(caught.value) and "resolution" in str(caught.value)

@@ -30,7 +30,9 @@ STROKES: SignatureStrokes = (((0.1, 0.5, 0.5), (0.4, 0.3, 0.6), (0.8, 0.6, 0.5))
 @pytest.fixture
 def resolved_number(services: AppServices, case_number: str) -> str:
     record = services.complaints.get(case_number)
-    services.complaints.update(services.actor, case_number, {"resolution": "经核查，已退还多扣的20元。"},
+    services.complaints.update(services.actor, case_number,
+                               {"investigation_notes": "已调取计费详单核实。",
+                                "resolution": "经核查，已退还多扣的20元。"},
                                expected_version=record.version)
     return case_number
 

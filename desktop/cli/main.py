@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "desktop.cli.site_commands",
     "desktop.cli.law_commands",
     "desktop.cli.letter_commands",
+    "desktop.cli.key_commands",
     "desktop.cli.stats_commands",
 )
 

@@ -240,10 +240,52 @@ def list_identities() -> list[SigningIdentity]:
 
 
 def find_identity(agent_name: str) -> SigningIdentity | None:
-    for identity in list_identities():
-        if identity.agent_name == agent_name:
-            return identity
-    return None
+    """The agent's identity; a real one wins over a demo one left from before the site had its own."""
+    matches = [identity for identity in list_identities() if identity.agent_name == agent_name]
+    real = [identity for identity in matches if not identity.is_demo]
+    chosen = real or matches
+    return chosen[0] if chosen else None
+
+
+def site_ca_certificate() -> x509.Certificate | None:
+    """The site CA's certificate, read without its passphrase (None before any CA exists)."""
+    pem = site_ca_dir() / "ca.pem"
+    return x509.load_pem_x509_certificate(pem.read_bytes()) if pem.is_file() else None
+
+
+def retire_demo_keys() -> Path | None:
+    """Move a demo site CA and every demo agent identity out of use, into ``keys/retired/``.
+
+    A real site CA takes the demo's place; the files are kept (not deleted) so letters
+    signed while trying the app can still be inspected. None when there was nothing to retire.
+    """
+    ca_certificate = site_ca_certificate()
+    demo_ca = ca_certificate is not None and _is_demo(ca_certificate)
+    demo_agents = [identity for identity in list_identities() if identity.is_demo]
+    if not demo_ca and not demo_agents:
+        return None
+    target = keys_dir() / "retired" / f"demo-{_now():%Y%m%d-%H%M%S}"
+    (target / "agents").mkdir(parents=True, exist_ok=True)
+    if demo_ca:
+        shutil.move(str(site_ca_dir()), str(target / "site-ca"))
+    for identity in demo_agents:
+        for path in (identity.path, identity.certificate_path):
+            shutil.move(str(path), str(target / "agents" / path.name))
+    return target
+
+
+def missing_certificate_problem(agent_name: str) -> str | None:
+    """Why ``agent_name`` cannot sign yet, or None when signing can go ahead (with a demo identity if need be).
+
+    Once the site has its own CA, certificates come from a supervisor, never silently.
+    """
+    if find_identity(agent_name) is not None:
+        return None
+    ca_certificate = site_ca_certificate()
+    if ca_certificate is None or _is_demo(ca_certificate):
+        return None
+    return _("There is no signing certificate for {name} yet. Ask a supervisor to issue one "
+             "(File › Signing certificates…), or import your own .p12 there.").format(name=agent_name)
 
 
 def ensure_demo_identity(agent_name: str, passphrase: bytes) -> SigningIdentity:
@@ -255,6 +297,9 @@ def ensure_demo_identity(agent_name: str, passphrase: bytes) -> SigningIdentity:
     existing = find_identity(agent_name)
     if existing is not None:
         return existing
+    problem = missing_certificate_problem(agent_name)
+    if problem is not None:
+        raise LetterError(problem)
     ca_dir = site_ca_dir()
     if (ca_dir / "ca.p12").exists():
         ca = open_site_ca(ca_dir, passphrase)

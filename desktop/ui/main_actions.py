@@ -25,7 +25,8 @@ class ActionSpec:
 
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "settings", "-", "quit")),
+    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys", "settings",
+                           "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
@@ -37,6 +38,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("submit", N_("Su&bmit"), ("Ctrl+Return", "Ctrl+Enter"),
                N_("Register the new complaint, or submit the open case for approval")),
     ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
+    ActionSpec("signing_keys", N_("Signing &certificates…"), (),
+               N_("Import or issue the certificates that sign outcome letters")),
     ActionSpec("settings", N_("Se&ttings…"), ("Ctrl+Alt+S",)),
     ActionSpec("quit", N_("&Quit"), ("Ctrl+Q",)),
     ActionSpec("find", N_("&Find…"), ("Ctrl+F",), N_("Search the queue")),

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
             "refresh": self.refresh, "focus_queue": self.focus_queue,
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
-            "statistics": self.open_statistics,
+            "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
@@ -231,6 +231,11 @@ class MainWindow(QMainWindow):
         from desktop.ui.stats import StatisticsDialog
 
         return StatisticsDialog.show_for(self.services, self)
+
+    def open_signing_keys(self) -> None:
+        from desktop.ui.letters.keys_dialog import SigningKeysDialog
+
+        SigningKeysDialog.ask(self.services, self)
 
     def about(self) -> None:
         QMessageBox.about(self, _("About Complaint Desk"), _(

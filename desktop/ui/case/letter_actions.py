@@ -241,6 +241,12 @@ class LetterActions(QWidget):
         except (ServiceError, LetterError) as error:
             self.message.emit(str(error), True)
             return
+        from desktop.letters.keys import missing_certificate_problem  # key handling loads on first use
+
+        problem = missing_certificate_problem(signer)
+        if problem is not None:  # say so before asking for a passphrase that could not help
+            self.message.emit(problem, True)
+            return
         passphrase = PassphraseDialog.ask(self, signer, first_time=is_first_signing(signer))
         if passphrase is None:
             return

@@ -183,3 +183,17 @@ def test_passphrase_dialog_wants_the_same_passphrase_twice_the_first_time(qtbot:
     later = PassphraseDialog("测试员", first_time=False)
     qtbot.addWidget(later)
     assert later.repeat.isHidden() and "演示" not in later.explanation.text()
+
+
+def test_no_passphrase_is_asked_when_the_site_ca_is_real_and_the_agent_has_no_certificate(
+        make_view: Callable[..., CaseView], resolved_number: str, services: AppServices,
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.letters.keys import create_site_ca, site_ca_dir
+
+    create_site_ca(site_ca_dir(), "XX电信客户服务中心", b"ca-secret-1")
+    asked = answer_passphrase(monkeypatch, b"secret")
+    view = make_view(resolved_number)
+    qtbot.mouseClick(view.letters.sign_archive, Qt.MouseButton.LeftButton)
+    assert asked == []
+    assert "班组长" in view.message.text()
+    assert services.letters.revisions(resolved_number) == []

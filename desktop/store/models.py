@@ -104,7 +104,6 @@ class Complaint(Base):
         Index("ix_complaints_agent_open_due", "assigned_agent_id", "is_open", "reply_due_at"),
         Index("ix_complaints_status_due", "status", "reply_due_at"),
         Index("ix_complaints_phone_received", "phone", "received_at"),
-        Index("ix_complaints_day_category", "received_day", "category"),
         Index("ix_complaints_provisional", "calendar_provisional"),
         # Queue sorting (migration fe1635b53db0): one per sortable column.
         Index("ix_complaints_received", "received_at"),
@@ -114,6 +113,7 @@ class Complaint(Base):
         Index("ix_complaints_agent", "assigned_agent_id"),
         Index("ix_complaints_due", "reply_due_at"),
         # Statistics (migration 7f992cd3c989): covers every column the period aggregates read.
+        # Statistics by period (and the month/category queries the earlier day/category index served).
         Index("ix_complaints_stats", "received_day", "category", "channel", "assigned_agent_id", "is_open",
               "validity", "status", "reply_due_at", "reply_at", "received_at", "satisfaction", "compensation",
               "appeal_date", "phone"),

@@ -9,6 +9,7 @@ from typing import Any
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.deadlines import DEFAULT_RULES, build_rules
 from desktop.i18n import _
+from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import PermissionDeniedError
 from desktop.services.site import SITE_DEFAULTS
 
@@ -73,7 +74,7 @@ def handle_set(args: argparse.Namespace, ctx: CliContext) -> int:
     text = _("{key} saved.").format(key=args.key)
     if args.key == "deadline_rules":
         services.reload_clock()
-        changed = services.complaints.recompute_deadlines(services.actor)
+        changed = services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE)
         payload["recomputed"] = changed
         text += " " + _("{count} open complaint deadline(s) changed.").format(count=changed)
     ctx.emit(payload, text)

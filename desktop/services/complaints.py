@@ -18,7 +18,7 @@ from desktop.domain.codes import OPEN_STATUSES, Category, Channel, Status
 from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalendar, compute_deadline
 from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.services.errors import ConcurrentEditError, NotFoundError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
@@ -29,6 +29,10 @@ from desktop.store.summary import fetch_summaries, summary_select
 INTAKE_FIELDS = ("received_at", "channel", "category", "customer_name", "phone", "contact_phone",
                  "id_number", "address", "description", "demand")
 WORK_FIELDS = ("investigation_notes", "resolution", "compensation", "assigned_agent_id", "followup_comment")
+
+
+CALENDAR_CHANGED_NOTE = N_("Recomputed after a holiday calendar change.")
+RULES_CHANGED_NOTE = N_("Recomputed after the site's deadline periods changed.")
 
 
 def utc_now() -> datetime:
@@ -303,8 +307,12 @@ class ComplaintService:
                                           created_at=utc_now()))
                 self._event(session, row.id, actor, "link", changes={"linked": [None, earlier.number]})
 
-    def recompute_deadlines(self, actor: Actor, *, only_provisional: bool = False) -> int:
-        """After a calendar change: recompute stored deadlines of open cases; returns how many changed."""
+    def recompute_deadlines(self, actor: Actor, *, only_provisional: bool = False,
+                            note: str = CALENDAR_CHANGED_NOTE) -> int:
+        """After a calendar or rule change: recompute stored deadlines of open cases; returns how many changed.
+
+        ``note`` (an N_-marked msgid) goes on each case's history, translated when shown.
+        """
         changed = 0
         with self._sessions.begin() as session:
             query = select(Complaint).where(Complaint.is_open.is_(True))
@@ -321,7 +329,7 @@ class ComplaintService:
                 row.calendar_provisional = provisional
                 self._event(session, row.id, actor, "deadline",
                             changes={"reply_due_date": [old.isoformat(), deadline.due_date.isoformat()]},
-                            note=_("Recomputed after a holiday calendar change."))
+                            note=_(note))
                 changed += 1
         return changed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,14 +32,21 @@ class SiteSettingsService:
             return json.loads(row.value) if row is not None else default
 
     def set(self, actor: Actor, key: str, value: Any) -> None:
+        self.set_many(actor, {key: value})
+
+    def set_many(self, actor: Actor, values: Mapping[str, Any]) -> None:
+        """Store several settings together: a failure leaves all of them as they were."""
         require_supervisor(actor)
-        if key not in SITE_DEFAULTS:
-            raise KeyError(key)
+        unknown = set(values) - set(SITE_DEFAULTS)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        now = datetime.now(UTC)
         with self._sessions.begin() as session:
-            row = session.get(SiteSetting, key)
-            text = json.dumps(value, ensure_ascii=False)
-            if row is None:
-                session.add(SiteSetting(key=key, value=text, updated_at=datetime.now(UTC)))
-            else:
-                row.value = text
-                row.updated_at = datetime.now(UTC)
+            for key, value in values.items():
+                row = session.get(SiteSetting, key)
+                text = json.dumps(value, ensure_ascii=False)
+                if row is None:
+                    session.add(SiteSetting(key=key, value=text, updated_at=now))
+                else:
+                    row.value = text
+                    row.updated_at = now

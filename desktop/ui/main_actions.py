@@ -25,8 +25,8 @@ class ActionSpec:
 
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys", "settings",
-                           "-", "quit")),
+    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys",
+                           "site_settings", "settings", "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
@@ -40,6 +40,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
     ActionSpec("signing_keys", N_("Signing &certificates…"), (),
                N_("Import or issue the certificates that sign outcome letters")),
+    ActionSpec("site_settings", N_("S&ite settings…"), (),
+               N_("Names on outcome letters and deadline periods shared by every seat (supervisors change them)")),
     ActionSpec("settings", N_("Se&ttings…"), ("Ctrl+Alt+S",)),
     ActionSpec("quit", N_("&Quit"), ("Ctrl+Q",)),
     ActionSpec("find", N_("&Find…"), ("Ctrl+F",), N_("Search the queue")),

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
+            "site_settings": self.open_site_settings,
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
@@ -236,6 +237,16 @@ class MainWindow(QMainWindow):
         from desktop.ui.letters.keys_dialog import SigningKeysDialog
 
         SigningKeysDialog.ask(self.services, self)
+
+    def open_site_settings(self) -> bool:
+        """Agents may look; a supervisor's saved change of a period moves open deadlines, so re-read the queue."""
+        from desktop.ui.site_settings import SiteSettingsDialog
+
+        if not SiteSettingsDialog.ask(self.services, self):
+            return False
+        self.queue_model.refresh()
+        self.refresh_counts()
+        return True
 
     def about(self) -> None:
         QMessageBox.about(self, _("About Complaint Desk"), _(

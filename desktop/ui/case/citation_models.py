@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.formatting import fmt_datetime
 from desktop.i18n import N_, _
 from desktop.law import Citation, Grade, Suggestion, grade_label
 from desktop.services.citations import StoredCitation
+from desktop.ui.widgets.list_table import AnyIndex, ListTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-T = TypeVar("T")
 # Amber like the "due soon" look: secondary text is usable, but only with care.
 SECONDARY_BRUSH = QBrush(QColor("#9a5b00"))
 SECONDARY_MARK = "⚠ "
@@ -26,54 +25,7 @@ def grade_short_label(grade: Grade) -> str:
     return _("Verified") if grade is Grade.VERIFIED else _("Secondary sources only")
 
 
-class TableModel(QAbstractTableModel, Generic[T]):
-    """A small read-only table over a list of values (the case's lists are never long)."""
-
-    columns: tuple[str, ...] = ()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._items: list[T] = []
-
-    def set_items(self, items: list[T]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> T:
-        return self._items[row]
-
-    def row_count(self) -> int:
-        return len(self._items)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else self.row_count()
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return _(self.columns[section])
-        if orientation == Qt.Orientation.Vertical and 0 <= section < self.row_count():
-            return str(section + 1)
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
-        if self.row_count():
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(self.row_count() - 1, len(self.columns) - 1))
-
-    def _valid(self, index: AnyIndex) -> bool:
-        return index.isValid() and 0 <= index.row() < self.row_count() \
-            and 0 <= index.column() < len(self.columns)
-
-
-class CitationsModel(TableModel[StoredCitation]):
+class CitationsModel(ListTableModel[StoredCitation]):
     """The case's stored citations; a secondary one is marked in words and colour."""
 
     columns = CITATION_COLUMNS
@@ -117,7 +69,7 @@ class CitationsModel(TableModel[StoredCitation]):
         return fmt_datetime(item.created_at)
 
 
-class SuggestionsModel(TableModel[Suggestion]):
+class SuggestionsModel(ListTableModel[Suggestion]):
     """The best articles for the open case, each with the reasons the index gave."""
 
     columns = SUGGESTION_COLUMNS

@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from desktop.formatting import fmt_datetime
 from desktop.i18n import N_, _
 from desktop.services.letters import LetterRecord
-from desktop.ui.case.citation_models import AnyIndex, TableModel
+from desktop.ui.widgets.list_table import AnyIndex, ListTableModel
 
 REVISION_COLUMNS = (N_("Revision"), N_("Signed by"), N_("Archived at"), N_("SHA-256"))
 SHORT_DIGEST = 12
 
 
-class LetterRevisionsModel(TableModel[LetterRecord]):
+class LetterRevisionsModel(ListTableModel[LetterRecord]):
     columns = REVISION_COLUMNS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

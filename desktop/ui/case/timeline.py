@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from desktop.domain.codes import status_label
@@ -13,6 +13,7 @@ from desktop.formatting import fmt_datetime
 from desktop.i18n import N_, _
 from desktop.services.records import EventRecord
 from desktop.ui.case.field_names import field_name, value_text
+from desktop.ui.widgets.list_table import AnyIndex, ListTableModel
 
 COLUMNS = (N_("When"), N_("Who"), N_("What"), N_("Changes"))
 _KIND_LABELS = {
@@ -24,7 +25,6 @@ _KIND_LABELS = {
     "letter": N_("Outcome letter archived"),
     "signature": N_("Customer signature captured"),
 }
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def describe_event(event: EventRecord) -> str:
@@ -61,29 +61,13 @@ def change_lines(event: EventRecord, *, limit: int | None = 60) -> list[str]:
     return lines
 
 
-class TimelineModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._events: list[EventRecord] = []
-
-    def set_events(self, events: list[EventRecord]) -> None:
-        self.beginResetModel()
-        self._events = list(events)
-        self.endResetModel()
-
-    def event_at(self, row: int) -> EventRecord:
-        return self._events[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
+class TimelineModel(ListTableModel[EventRecord]):
+    columns = COLUMNS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
+        if not self._valid(index):
             return None
-        event = self._events[index.row()]
+        event = self._items[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -100,22 +84,6 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return event.id
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section])
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._events):
-            return str(section + 1)
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._events:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self._events) - 1, len(COLUMNS) - 1))
 
 
 class TimelineTab(QWidget):
@@ -145,6 +113,6 @@ class TimelineTab(QWidget):
         self.model.retranslate()
 
     def show_events(self, events: list[EventRecord]) -> None:
-        self.model.set_events(events)
+        self.model.set_items(events)
         self.table.setColumnWidth(2, 260)
         self.table.resizeRowsToContents()

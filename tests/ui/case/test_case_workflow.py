@@ -94,7 +94,7 @@ def test_steps_needing_a_reason_ask_for_it(
     view.transitions.buttons[Action.WITHDRAW].click()
     record = services.complaints.get(case_number)
     assert record.status == "withdrawn" and record.status_reason == "客户来电撤诉"
-    last = view.timeline.model.event_at(view.timeline.model.rowCount() - 1)
+    last = view.timeline.model.item(view.timeline.model.rowCount() - 1)
     assert last.note == "客户来电撤诉"
 
 
@@ -166,7 +166,7 @@ def test_timeline_model_passes_qtmodeltester(
                                expected_version=record.version)
     services.complaints.transition(services.actor, case_number, Action.ACKNOWLEDGE)
     model = TimelineModel()
-    model.set_events(services.complaints.events(case_number))
+    model.set_items(services.complaints.events(case_number))
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 3
 

@@ -20,6 +20,15 @@ def desk_services(services: AppServices) -> AppServices:
 
 
 @pytest.fixture
+def agent_services(services: AppServices, db_url: str) -> Iterator[AppServices]:
+    """A second seat on the same store, signed in as a plain agent (``services``' user is its admin)."""
+    agent = AppServices.open(db_url, user_login="clerk", display_name="王芳")
+    assert not agent.actor.is_supervisor
+    yield agent
+    agent.close()
+
+
+@pytest.fixture
 def desk_settings(tmp_path: Path) -> Iterator[Settings]:
     """Per-test settings file (the config folder is already isolated by tests/conftest.py)."""
     yield Settings(tmp_path / "settings.ini")

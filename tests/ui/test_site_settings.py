@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -26,15 +25,6 @@ REGULATOR_CASE = {
     "description": "客户发现号码被开通视频彩铃业务，每月扣费10元，称从未订购。",
     "demand": "要求退订并退还已扣费用",
 }
-
-
-@pytest.fixture
-def agent_services(services: AppServices, db_url: str) -> Iterator[AppServices]:
-    """A second seat on the same store; not the first user, so an agent."""
-    agent = AppServices.open(db_url, user_login="agent9")
-    assert not agent.actor.is_supervisor
-    yield agent
-    agent.close()
 
 
 def _dialog(qtbot: QtBot, services: AppServices) -> SiteSettingsDialog:

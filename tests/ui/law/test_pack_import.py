@@ -70,14 +70,10 @@ def test_supervisor_imports_a_newer_pack(qtbot: Any, services: AppServices, desk
     assert "30日" in kept.citation.text and kept.pack_version == old.pack_version
 
 
-def test_an_agent_cannot_import(qtbot: Any, db_url: str, desk_settings: Settings, tmp_path: Path) -> None:
-    AppServices.open(db_url, user_login="admin").close()
-    agent = AppServices.open(db_url, user_login="agent9")
-    try:
-        window = MainWindow(agent, desk_settings, background=False)
-        qtbot.addWidget(window)
-        assert not window.desk_actions["import_law_pack"].isEnabled()
-        assert not window.import_law_pack(amended_pack(tmp_path))
-        assert agent.law_pack.pack_version != "2030-01-02"
-    finally:
-        agent.close()
+def test_an_agent_cannot_import(qtbot: Any, agent_services: AppServices, desk_settings: Settings,
+                                tmp_path: Path) -> None:
+    window = MainWindow(agent_services, desk_settings, background=False)
+    qtbot.addWidget(window)
+    assert not window.desk_actions["import_law_pack"].isEnabled()
+    assert not window.import_law_pack(amended_pack(tmp_path))
+    assert agent_services.law_pack.pack_version != "2030-01-02"

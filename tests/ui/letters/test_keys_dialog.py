@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +56,6 @@ def answers(monkeypatch: pytest.MonkeyPatch, *, files: Sequence[Path | None] = (
     monkeypatch.setattr(KeyPassphraseDialog, "ask", classmethod(lambda cls, *a, **k: ask_passphrase(*a, **k)))
     monkeypatch.setattr(KeyNameDialog, "ask", classmethod(lambda cls, *a: ask_name(*a)))
     return prompts
-
-
-@pytest.fixture
-def agent_services(services: AppServices, db_url: str) -> Iterator[AppServices]:
-    """A second seat on the same store, signed in as a plain agent (the fixture's user is the admin)."""
-    app = AppServices.open(db_url, user_login="clerk", display_name="王芳")
-    yield app
-    app.close()
 
 
 def open_dialog(qtbot: QtBot, services: AppServices) -> SigningKeysDialog:

@@ -12,7 +12,6 @@ from desktop.domain.deadlines import BEIJING
 from desktop.domain.validation import (
     FieldError,
     clean_text,
-    normalize_mobile,
     normalize_phone,
     validate_id_number,
 )
@@ -165,11 +164,3 @@ def parse_input(raw: Mapping[str, Any], *, now: datetime | None = None) -> Compl
         id_number=values.get("id_number"),
         address=values.get("address"),
     )
-
-
-def is_mobile(phone: str) -> bool:
-    try:
-        normalize_mobile(phone)
-    except FieldError:
-        return False
-    return True

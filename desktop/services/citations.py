@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,10 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
 from desktop.law import Citation, Grade
-from desktop.services.complaints import ComplaintService
+from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.errors import ServiceError
 from desktop.services.records import Actor
-from desktop.store.models import ComplaintCitation, ComplaintEvent
+from desktop.store.models import ComplaintCitation
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class CitationService:
                 "{citation} is known only from secondary sources; confirm its wording before citing it."
             ).format(citation=citation.format()))
         with self._sessions.begin() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             existing = session.execute(select(ComplaintCitation).where(
                 ComplaintCitation.complaint_id == complaint.id,
                 ComplaintCitation.statute_key == citation.statute_key,
@@ -60,17 +59,15 @@ class CitationService:
             )
             session.add(row)
             session.flush()
-            session.add(ComplaintEvent(
-                complaint_id=complaint.id, at=row.created_at, actor_id=actor.id, kind="citation",
-                changes=json.dumps({"citation": [None, citation.format()]}, ensure_ascii=False),
-                note=_("Pack version {version}, text of {date}").format(
-                    version=row.pack_version, date=citation.version_date),
-            ))
+            add_event(session, complaint.id, actor, "citation", at=row.created_at,
+                      changes={"citation": [None, citation.format()]},
+                      note=_("Pack version {version}, text of {date}").format(
+                          version=row.pack_version, date=citation.version_date))
             return _stored(row)
 
     def list(self, number: str) -> list[StoredCitation]:
         with self._sessions() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             rows = session.execute(select(ComplaintCitation).where(ComplaintCitation.complaint_id == complaint.id)
                                    .order_by(ComplaintCitation.id)).scalars()
             return [_stored(row) for row in rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalend
 from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
-from desktop.services.errors import ConcurrentEditError, NotFoundError
+from desktop.services.case_rows import add_event, load_complaint
+from desktop.services.errors import ConcurrentEditError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
 from desktop.store.models import Complaint, ComplaintEvent, ComplaintLink, NumberSequence, User
@@ -141,7 +141,7 @@ class ComplaintService:
         )
         session.add(row)
         session.flush()
-        self._event(session, row.id, actor, "created", note=None, changes={})
+        add_event(session, row.id, actor, "created", note=None, changes={})
         return row
 
     @staticmethod
@@ -167,11 +167,11 @@ class ComplaintService:
     # -- reading -------------------------------------------------------------------------------
     def get(self, number: str) -> ComplaintRecord:
         with self._sessions() as session:
-            return self._record(session, self._load(session, number))
+            return self._record(session, load_complaint(session, number))
 
     def events(self, number: str) -> list[EventRecord]:
         with self._sessions() as session:
-            row = self._load(session, number)
+            row = load_complaint(session, number)
             rows = session.execute(
                 select(ComplaintEvent, User.display_name)
                 .join(User, User.id == ComplaintEvent.actor_id)
@@ -212,7 +212,7 @@ class ComplaintService:
     def update(self, actor: Actor, number: str, changes: Mapping[str, Any], expected_version: int) -> ComplaintRecord:
         """Save edits; refuses (keeping both sides) when the case changed since ``expected_version``."""
         with self._sessions.begin() as session:
-            row = self._load(session, number, for_update=True)
+            row = load_complaint(session, number, for_update=True)
             if row.version != expected_version:
                 raise ConcurrentEditError(self._record(session, row), dict(changes), expected_version)
             normalized = self._normalize_changes(row, changes)
@@ -229,7 +229,7 @@ class ComplaintService:
                 self._restart_clock(row, row.received_at if clock_ran_from_receipt else None)
             row.updated_at = utc_now()
             session.flush()
-            self._event(session, row.id, actor, "updated", changes=diff)
+            add_event(session, row.id, actor, "updated", changes=diff)
             return self._record(session, row)
 
     def _normalize_changes(self, row: Complaint, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -263,7 +263,7 @@ class ComplaintService:
         action = workflow.Action(action)
         details = dict(details or {})
         with self._sessions.begin() as session:
-            row = self._load(session, number, for_update=True)
+            row = load_complaint(session, number, for_update=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConcurrentEditError(self._record(session, row), {"action": action.value}, expected_version)
             current = Status(row.status)
@@ -280,7 +280,7 @@ class ComplaintService:
             session.flush()
             diff = {k: [before[k], _jsonable(getattr(row, k))] for k in _TRANSITION_FIELDS
                     if before[k] != _jsonable(getattr(row, k))}
-            self._event(session, row.id, actor, "transition", action=action.value, from_status=current.value,
+            add_event(session, row.id, actor, "transition", action=action.value, from_status=current.value,
                         to_status=target.value, changes=diff, note=reason)
             return self._record(session, row)
 
@@ -297,15 +297,15 @@ class ComplaintService:
     def link(self, actor: Actor, number: str, earlier_number: str) -> None:
         """Link an earlier complaint from the same number (repeat complaint)."""
         with self._sessions.begin() as session:
-            row = self._load(session, number)
-            earlier = self._load(session, earlier_number)
+            row = load_complaint(session, number)
+            earlier = load_complaint(session, earlier_number)
             if earlier.id == row.id:
                 raise FieldError("link", _("A complaint cannot be linked to itself."))
             exists = session.get(ComplaintLink, (row.id, earlier.id))
             if exists is None:
                 session.add(ComplaintLink(complaint_id=row.id, linked_id=earlier.id, created_by_id=actor.id,
                                           created_at=utc_now()))
-                self._event(session, row.id, actor, "link", changes={"linked": [None, earlier.number]})
+                add_event(session, row.id, actor, "link", changes={"linked": [None, earlier.number]})
 
     def recompute_deadlines(self, actor: Actor, *, only_provisional: bool = False,
                             note: str = CALENDAR_CHANGED_NOTE) -> int:
@@ -327,33 +327,13 @@ class ComplaintService:
                 row.reply_due_date = deadline.due_date
                 row.reply_due_at = deadline.due_at
                 row.calendar_provisional = provisional
-                self._event(session, row.id, actor, "deadline",
+                add_event(session, row.id, actor, "deadline",
                             changes={"reply_due_date": [old.isoformat(), deadline.due_date.isoformat()]},
                             note=_(note))
                 changed += 1
         return changed
 
     # -- helpers -------------------------------------------------------------------------------
-    @staticmethod
-    def _load(session: Session, number: str, *, for_update: bool = False) -> Complaint:
-        query = select(Complaint).where(Complaint.number == number.strip().upper())
-        if for_update and session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = session.execute(query).scalar_one_or_none()
-        if row is None:
-            raise NotFoundError(number)
-        return row
-
-    @staticmethod
-    def _event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],
-               note: str | None = None, action: str | None = None, from_status: str | None = None,
-               to_status: str | None = None) -> None:
-        session.add(ComplaintEvent(
-            complaint_id=complaint_id, at=utc_now(), actor_id=actor.id, kind=kind, action=action,
-            from_status=from_status, to_status=to_status,
-            changes=json.dumps(changes, ensure_ascii=False), note=note,
-        ))
-
     @staticmethod
     def _record(session: Session, row: Complaint) -> ComplaintRecord:
         agent_name = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -16,12 +15,13 @@ from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.numerals import article_label
 from desktop.letters.content import LetterCitation, LetterContent, SignatureStrokes, strokes_from_json, strokes_to_json
+from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
 from desktop.services.errors import ServiceError
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
-from desktop.store.models import ComplaintEvent, CustomerSignature, Letter
+from desktop.store.models import CustomerSignature, Letter
 
 BRIEF_LIMIT = 300
 
@@ -95,7 +95,7 @@ class LetterService:
 
     def next_revision(self, number: str) -> int:
         with self._sessions() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             latest = session.execute(select(func.max(Letter.revision)).where(Letter.complaint_id == complaint.id))
             return int(latest.scalar_one() or 0) + 1
 
@@ -105,20 +105,17 @@ class LetterService:
         digest = hashlib.sha256(pdf).hexdigest()
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             session.add(Letter(complaint_id=complaint.id, revision=revision, language=language, pdf=pdf,
                                sha256=digest, signed=signer is not None, signer=signer, created_by_id=actor.id,
                                created_at=now))
-            session.add(ComplaintEvent(
-                complaint_id=complaint.id, at=now, actor_id=actor.id, kind="letter",
-                changes=json.dumps({"letter_revision": [revision - 1 or None, revision]}),
-                note=f"SHA-256 {digest}",
-            ))
+            add_event(session, complaint.id, actor, "letter", at=now,
+                      changes={"letter_revision": [revision - 1 or None, revision]}, note=f"SHA-256 {digest}")
         return LetterRecord(revision, language, digest, signer is not None, signer, now, pdf)
 
     def revisions(self, number: str) -> list[LetterRecord]:
         with self._sessions() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             rows = session.execute(select(Letter).where(Letter.complaint_id == complaint.id)
                                    .order_by(Letter.revision)).scalars()
             return [LetterRecord(r.revision, r.language, r.sha256, r.signed, r.signer, r.created_at, r.pdf)
@@ -130,16 +127,15 @@ class LetterService:
 
     def save_customer_signature(self, actor: Actor, number: str, strokes: SignatureStrokes) -> None:
         with self._sessions.begin() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             now = datetime.now(UTC)
             session.add(CustomerSignature(complaint_id=complaint.id, strokes=strokes_to_json(strokes),
                                           captured_by_id=actor.id, captured_at=now))
-            session.add(ComplaintEvent(complaint_id=complaint.id, at=now, actor_id=actor.id, kind="signature",
-                                       changes="{}", note=None))
+            add_event(session, complaint.id, actor, "signature", at=now, changes={})
 
     def customer_signature(self, number: str) -> SignatureStrokes | None:
         with self._sessions() as session:
-            complaint = ComplaintService._load(session, number)
+            complaint = load_complaint(session, number)
             raw = session.execute(select(CustomerSignature.strokes)
                                   .where(CustomerSignature.complaint_id == complaint.id)
                                   .order_by(CustomerSignature.id.desc()).limit(1)).scalar_one_or_none()

@@ -1,0 +1,36 @@
+"""Row-level helpers every case service shares: find a complaint by number, append to its history."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.services.errors import NotFoundError
+from desktop.services.records import Actor
+from desktop.store.models import Complaint, ComplaintEvent
+
+
+def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
+    """The complaint numbered ``number`` (case and spaces forgiven), or ``NotFoundError``."""
+    query = select(Complaint).where(Complaint.number == number.strip().upper())
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(number)
+    return row
+
+
+def add_event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],
+              note: str | None = None, action: str | None = None, from_status: str | None = None,
+              to_status: str | None = None, at: datetime | None = None) -> None:
+    """Append one entry to the case's history (the database refuses edits to earlier ones)."""
+    session.add(ComplaintEvent(
+        complaint_id=complaint_id, at=at or datetime.now(UTC), actor_id=actor.id, kind=kind, action=action,
+        from_status=from_status, to_status=to_status,
+        changes=json.dumps(changes, ensure_ascii=False), note=note,
+    ))

@@ -43,10 +43,10 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def services(db_url: str) -> Iterator[object]:
-    """A migrated store on a real SQLite file, acting as a supervisor named 测试员."""
-    from desktop.services.app import AppServices
+    """A migrated store on a real SQLite file, signed in as 测试员 (role admin, so every supervisor action too)."""
+    from tests.accounts import open_as
 
-    app = AppServices.open(db_url, user_login="tester", display_name="测试员")
+    app = open_as(db_url, "tester", role="admin", display_name="测试员")
     yield app
     app.close()
 

@@ -10,6 +10,7 @@ import pytest
 from desktop.services.app import AppServices
 from desktop.services.demo import generate
 from desktop.settings import Settings
+from tests.accounts import open_as
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def desk_services(services: AppServices) -> AppServices:
 @pytest.fixture
 def agent_services(services: AppServices, db_url: str) -> Iterator[AppServices]:
     """A second seat on the same store, signed in as a plain agent (``services``' user is its admin)."""
-    agent = AppServices.open(db_url, user_login="clerk", display_name="王芳")
+    agent = open_as(db_url, "clerk", role="agent", display_name="王芳")
     assert not agent.actor.is_supervisor
     yield agent
     agent.close()

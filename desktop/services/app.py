@@ -21,6 +21,7 @@ from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
 from desktop.services.users import UserService, default_login
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
+from desktop.store.maintenance import ensure_statistics, optimize_on_close
 from desktop.store.migrate import upgrade_to_head
 
 
@@ -42,6 +43,7 @@ class AppServices:
         resolved = resolve_url(url, configured_url)
         engine = create_db_engine(resolved)
         upgrade_to_head(engine)
+        ensure_statistics(engine)
         sessions = make_session_factory(engine)
         users = UserService(sessions)
         actor = users.ensure(user_login or default_login(), display_name)
@@ -87,4 +89,5 @@ class AppServices:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        optimize_on_close(self.engine)
         self.engine.dispose()

@@ -20,8 +20,10 @@ from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.errors import ConcurrentEditError
+from desktop.services.recompute import recompute_open_deadlines
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
+from desktop.store.maintenance import analyze
 from desktop.store.models import Complaint, ComplaintEvent, ComplaintLink, NumberSequence, User
 from desktop.store.summary import fetch_summaries, summary_select
 
@@ -313,24 +315,11 @@ class ComplaintService:
 
         ``note`` (an N_-marked msgid) goes on each case's history, translated when shown.
         """
-        changed = 0
         with self._sessions.begin() as session:
-            query = select(Complaint).where(Complaint.is_open.is_(True))
-            if only_provisional:
-                query = query.where(Complaint.calendar_provisional.is_(True))
-            for row in session.execute(query.execution_options(yield_per=500)).scalars():
-                deadline = self._clock.reply(row.deadline_rule, row.clock_start_at)
-                provisional = deadline.calendar == "provisional"
-                if (row.reply_due_at, row.calendar_provisional) == (deadline.due_at, provisional):
-                    continue
-                old = row.reply_due_date
-                row.reply_due_date = deadline.due_date
-                row.reply_due_at = deadline.due_at
-                row.calendar_provisional = provisional
-                add_event(session, row.id, actor, "deadline",
-                            changes={"reply_due_date": [old.isoformat(), deadline.due_date.isoformat()]},
-                            note=_(note))
-                changed += 1
+            changed = recompute_open_deadlines(session, actor, self._clock.rules, self._clock.reply,
+                                               only_provisional=only_provisional, note=_(note))
+        if changed:
+            analyze(session.get_bind().engine)  # thousands of due dates moved: the planner's picture is stale
         return changed
 
     # -- helpers -------------------------------------------------------------------------------

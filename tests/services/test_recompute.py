@@ -1,0 +1,58 @@
+"""Set-based deadline recompute: one computation per distinct start, batched updates, history kept."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from desktop.domain.codes import OPEN_STATUSES, Status
+from desktop.domain.deadlines import BEIJING, build_rules, compute_deadline
+from desktop.services.app import AppServices
+from desktop.services.complaints import RULES_CHANGED_NOTE
+from desktop.services.demo import generate
+from desktop.services.recompute import recompute_open_deadlines
+
+
+def _open_cases(services: AppServices) -> list[tuple[str, int]]:
+    return [(s.number, services.complaints.get(s.number).version)
+            for s in services.complaints.list(status=None, limit=1000) if Status(s.status) in OPEN_STATUSES]
+
+
+def test_shorter_site_period_moves_every_open_case_once(services: AppServices) -> None:
+    generate(services.sessions, services.complaints, services.users, services.actor, 150, seed=11)
+    before = {number: version for number, version in _open_cases(services)}
+    records = {number: services.complaints.get(number) for number in before}
+    open_numbers = [n for n, r in records.items() if r.deadline_rule == "reply"]
+    assert len(open_numbers) > 20
+
+    services.site.set(services.actor, "deadline_rules", {"reply": 10})
+    services.reload_clock()
+    calls: Counter[tuple[str, object]] = Counter()
+    real_reply = services.complaints._clock.reply
+
+    def counted(rule_code: str, start: datetime):  # the real computation, counted
+        calls[(rule_code, start.astimezone(BEIJING).date())] += 1
+        return real_reply(rule_code, start)
+
+    with services.sessions.begin() as session:
+        changed = recompute_open_deadlines(session, services.actor, services.complaints.rules, counted,
+                                           only_provisional=False, note=RULES_CHANGED_NOTE)
+    assert changed >= len(open_numbers)
+    assert max(calls.values()) == 1  # each (rule, Beijing day) computed once however many cases share it
+    assert sum(calls.values()) < changed
+
+    rules = build_rules({"reply": 10})
+    for number in open_numbers:
+        after = services.complaints.get(number)
+        expected = compute_deadline(rules[after.deadline_rule], after.clock_start_at, services.complaints.calendar)
+        assert after.reply_due_at == expected.due_at
+        assert after.version == before[number] + 1  # a seat holding the case sees a conflict, not a lost write
+        last = services.complaints.events(number)[-1]
+        assert last.kind == "deadline" and last.note == RULES_CHANGED_NOTE
+        assert last.changes["reply_due_date"][1] == expected.due_date.isoformat()
+
+    # Nothing left to move: a second run changes nothing and writes no history.
+    events_before = len(services.complaints.events(open_numbers[0]))
+    assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) == 0
+    assert len(services.complaints.events(open_numbers[0])) == events_before
+

@@ -1,0 +1,48 @@
+"""Planner statistics the product maintains by itself (no benchmark-only tuning)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from desktop.services.demo import generate
+from desktop.store.maintenance import STALE_FACTOR, statistics_are_current
+from tests.accounts import open_as
+
+
+def _recorded_rows(path: Path) -> int | None:
+    raw = sqlite3.connect(path)
+    try:
+        row = raw.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'complaints' AND idx IS NOT NULL "
+                          "LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # no sqlite_stat1 yet
+        return None
+    finally:
+        raw.close()
+    return int(row[0].split()[0]) if row else None
+
+
+def test_open_analyses_a_store_that_grew(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    url = f"sqlite:///{path.as_posix()}"
+    app = open_as(url, "tester", role="admin")
+    assert _recorded_rows(path) is None  # an empty store has nothing to analyse
+    generate(app.sessions, app.complaints, app.users, app.actor, 200, seed=1)
+    assert not statistics_are_current(app.engine)
+    app.close()
+
+    app = open_as(url, "tester", role="admin")
+    first = _recorded_rows(path)
+    assert first is not None and first > 0
+    assert statistics_are_current(app.engine)
+    # Growth within the factor keeps the statistics; beyond it they are taken again at the next start.
+    generate(app.sessions, app.complaints, app.users, app.actor, int(200 * STALE_FACTOR) + 50, seed=2)
+    assert not statistics_are_current(app.engine)
+    app.close()
+    app = open_as(url, "tester", role="admin")
+    try:
+        assert statistics_are_current(app.engine)
+        again = _recorded_rows(path)
+        assert again is not None and again > first
+    finally:
+        app.close()

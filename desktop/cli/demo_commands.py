@@ -40,6 +40,7 @@ def _progress(total: int) -> object:
 
 def handle_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.demo import generate
+    from desktop.store.maintenance import analyze
 
     if args.count < 1:
         raise CliError(_("--count must be at least 1."))
@@ -47,6 +48,7 @@ def handle_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     started = time.perf_counter()
     added = generate(services.sessions, services.complaints, services.users, services.actor, args.count,
                      seed=args.seed, progress=_progress(args.count))  # type: ignore[arg-type]
+    analyze(services.engine)  # a bulk change: the planner's statistics are taken again at once
     seconds = time.perf_counter() - started
     ctx.emit({"added": added, "seconds": round(seconds, 1), "total": services.complaints.count()},
              _("Added {count} demo complaints in {seconds:.1f} s.").format(count=added, seconds=seconds))

@@ -180,9 +180,14 @@ class QueueService:
 
     def page_statement(self, query: QueueQuery, offset: int = 0, limit: int = 200,
                        now: datetime | None = None) -> Select[Any]:
-        """The SQL a page of a query without text search runs (for plan checks and benchmarks)."""
-        return self._plain_statement(query, parse_search(""), now or datetime.now(UTC), query.descending,
-                                     offset, limit)
+        """The SQL a page of ``query`` runs (for plan checks and benchmarks).
+
+        Text search on SQLite has no single statement: it picks its plan per query at run time.
+        """
+        parsed = parse_search(query.search)
+        if self._dialect == "sqlite" and parsed.kind == SearchKind.TEXT:
+            raise ValueError("text search on SQLite chooses its statement while it runs")
+        return self._plain_statement(query, parsed, now or datetime.now(UTC), query.descending, offset, limit)
 
     def fetch(self, query: QueueQuery, offset: int, limit: int, now: datetime | None = None,
               total: int | None = None) -> list[ComplaintSummary]:

@@ -16,10 +16,18 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The SQLite full-text index is a virtual table (with shadow tables) created by hand in a
 # migration; autogenerate must not try to drop it.
 _UNMANAGED_PREFIXES = ("complaints_fts",)
+# PostgreSQL-only GIN trigram indexes (migration 0013) have no SQLite counterpart in the models.
+_UNMANAGED_INDEX_PREFIXES = ("ix_complaints_trgm_",)
 
 
 def include_name(name: str | None, type_: str, _parent: Any) -> bool:
-    return not (type_ == "table" and name is not None and name.startswith(_UNMANAGED_PREFIXES))
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(_UNMANAGED_PREFIXES)
+    if type_ == "index":
+        return not name.startswith(_UNMANAGED_INDEX_PREFIXES)
+    return True
 
 
 def alembic_config(url: str | None = None) -> Config:

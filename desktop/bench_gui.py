@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop.memory import resident_mb
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_USER = "agent01"  # a demo agent who owns about one case in eight
 TARGETS = {"startup_s": 1.5, "filter_change_ms": 100, "sort_change_ms": 100, "jump_last_ms": 150,
@@ -52,15 +54,7 @@ def bench_db(rows: int, folder: Path | None = None) -> Path:
 
 
 def _rss_mb() -> tuple[float, float]:
-    """Resident and peak resident memory of this process (Linux /proc; 0 elsewhere)."""
-    values = {"VmRSS": 0.0, "VmHWM": 0.0}
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            key = line.split(":")[0]
-            if key in values:
-                values[key] = int(line.split()[1]) / 1024
-    return round(values["VmRSS"], 1), round(values["VmHWM"], 1)
+    return resident_mb()
 
 
 # -- children -----------------------------------------------------------------------------------

@@ -61,12 +61,14 @@ def handle_bench(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.rows < 1:
         raise CliError(_("--rows must be at least 1."))
     url = ctx.db_url or f"sqlite:///{Path('bench-data').resolve().as_posix()}/bench-{args.rows}.sqlite3"
-    if not url.startswith("sqlite:///"):
-        raise CliError(_("The benchmark compares against plain sqlite3 and needs a SQLite database."))
+    if not url.startswith(("sqlite:///", "postgresql")):
+        raise CliError(_("The benchmark runs on a SQLite file or a PostgreSQL database."))
     result = run_bench(url, args.rows, repeat=args.repeat, progress=_progress(args.rows))  # type: ignore[arg-type]
-    lines = [f"rows: {result['rows']}"] + [
-        f"{f['name']:<18} app {f['app_ms']:8.3f} ms   raw {f['raw_ms']:8.3f} ms   ratio {f['ratio']:.2f}"
-        for f in result["figures"]
-    ]
+    lines = [f"{result['dialect']}, rows: {result['rows']}, peak RSS {result['peak_rss_mb']} MB",
+             *(f"maintenance: {step}" for step in result["maintenance"])]
+    for figure in result["figures"]:
+        raw = "" if figure["raw_ms"] is None else f"   raw {figure['raw_ms']:9.3f} ms   ratio {figure['ratio']:.2f}"
+        flag = "" if figure["within_target"] in (None, True) else "   OVER TARGET"
+        lines.append(f"{figure['name']:<26} app {figure['app_ms']:9.3f} ms{raw}{flag}")
     ctx.emit(result, "\n".join(lines))
     return 0

@@ -54,6 +54,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     validate.add_argument("--json", action="store_true", dest="json", help=_("print JSON"))
     validate.set_defaults(handler=handle_validate)
 
+    evaluate = commands.add_parser(
+        "evaluate", help=_("measure the suggestions on a file of complaint notes and expected articles"))
+    evaluate.add_argument("path", type=Path, help=_("tab-separated file: description, category, expected"))
+    evaluate.add_argument("--limit", type=int, default=5, help=_("suggestions per note"))
+    _common(evaluate, with_limit=False)
+    evaluate.set_defaults(handler=handle_evaluate)
+
     importer = commands.add_parser("import", help=_("import a newer statute pack (supervisor)"))
     importer.add_argument("path", type=Path, help=_("folder holding pack.json"))
     importer.add_argument("--json", action="store_true", dest="json", help=_("print JSON"))
@@ -232,4 +239,33 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
         changed=len(diff.changed),
     )
     ctx.emit(payload, text)
+    return 0
+
+
+def handle_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.law.evaluate import EvaluationFileError, evaluate, read_cases, summary
+
+    pack = _pack(args)
+    index = LawIndex(pack)
+    try:
+        cases = read_cases(args.path, pack)
+    except OSError as error:
+        raise CliError(_("Cannot read {path}: {reason}").format(path=args.path, reason=error.strerror)) from None
+    except EvaluationFileError as error:
+        raise CliError(str(error)) from None
+
+    def suggest(text: str, category: str | None) -> list[tuple[str, int]]:
+        return [(s.statute.key, s.article.number) for s in index.suggest(text, category, limit=args.limit)]
+
+    result = summary(evaluate(cases, suggest))
+    lines = [_("{cases} cases: top-1 {top1:.1%}, top-3 {top3:.1%}, top-5 {top5:.1%}").format(
+        cases=result["cases"], top1=result["top1"]["rate"], top3=result["top3"]["rate"],
+        top5=result["top5"]["rate"])]
+    for category, figures in result["by_category"].items():
+        lines.append(f"  {category or '-':<14} {figures['cases']:>3}  top-1 {figures['top1']['rate']:.0%}  "
+                     f"top-5 {figures['top5']['rate']:.0%}")
+    for miss in result["misses"]:
+        lines.append(_("miss {id}: expected {expected}; got {returned}").format(
+            id=miss["id"], expected=", ".join(miss["expected"]), returned=", ".join(miss["returned"]) or "—"))
+    ctx.emit(result, "\n".join(lines))
     return 0

@@ -3,8 +3,9 @@
 A keyword is a word or phrase (``销户``) or, with ``…``, an ordered pattern whose parts may be
 separated by a few characters (``转…部门`` matches 转了三四个部门), because agents put numbers and
 fillers inside set phrases. A keyword only counts where it starts and ends on word boundaries of
-the note (:mod:`desktop.law.segment`): ``更新`` is not found in 自动更新, ``0元`` not in 100元, and
-a keyword with a digit in it is never a hit (amounts say nothing about which article applies).
+the note (:mod:`desktop.law.segment`): ``更新`` is not found in 自动更新, and a keyword with a
+digit in it matches only a whole number (``120`` the ambulance, never inside 1200; ``0元`` never
+inside 100元).
 A keyword listed by many articles says little about any one of them, so its weight falls with the
 number of articles listing it.
 """
@@ -41,7 +42,8 @@ class Keyword:
         """
         if self.pattern is None:
             return False
-        need_both = _visible_length(self.text) < _ONE_BOUNDARY_LENGTH
+        # A number must stand alone: 120 is the ambulance, not part of 1200元; 0元 is not in 100元.
+        need_both = _visible_length(self.text) < _ONE_BOUNDARY_LENGTH or any(c.isdigit() for c in self.text)
         for match in self.pattern.finditer(text):
             starts, ends = match.start(1) in cuts, match.end(1) in cuts
             if (starts and ends) if need_both else (starts or ends):
@@ -63,8 +65,6 @@ def _visible_length(keyword: str) -> int:
 
 def _pattern(keyword: str) -> re.Pattern[str] | None:
     """The keyword as a search pattern (lookahead, so overlapping occurrences are all tried)."""
-    if any(c.isdigit() for c in keyword):
-        return None  # numbers are never keyword hits
     parts = [re.escape(normalize(part)) for part in keyword.split(GAP) if part]
     body = f".{{0,{_MAX_GAP}}}?".join(parts)
     return re.compile(f"(?=({body}))")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import statistics
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     validate.add_argument("path", type=Path, help=_("folder holding pack.json"))
     validate.add_argument("--json", action="store_true", dest="json", help=_("print JSON"))
     validate.set_defaults(handler=handle_validate)
+
+    evaluate = commands.add_parser(
+        "evaluate", help=_("measure the suggestions on a file of complaint notes and expected articles"))
+    evaluate.add_argument("path", type=Path, help=_("tab-separated file: description, category, expected"))
+    evaluate.add_argument("--limit", type=int, default=5, help=_("suggestions per note"))
+    evaluate.add_argument("--site", action="store_true",
+                          help=_("include what similar cases at this site cited (opens the store)"))
+    _common(evaluate, with_limit=False)
+    evaluate.set_defaults(handler=handle_evaluate)
 
     importer = commands.add_parser("import", help=_("import a newer statute pack (supervisor)"))
     importer.add_argument("path", type=Path, help=_("folder holding pack.json"))
@@ -232,4 +243,48 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
         changed=len(diff.changed),
     )
     ctx.emit(payload, text)
+    return 0
+
+
+def handle_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.law.evaluate import EvaluationFileError, evaluate, read_cases, summary
+
+    pack = _pack(args)
+    index = LawIndex(pack)
+    try:
+        cases = read_cases(args.path, pack)
+    except OSError as error:
+        raise CliError(_("Cannot read {path}: {reason}").format(path=args.path, reason=error.strerror)) from None
+    except EvaluationFileError as error:
+        raise CliError(str(error)) from None
+
+    learning = ctx.services().law_learning if args.site else None
+    index.suggest("", None)  # build the ranker (segmenter, BM25) before the clock starts
+    timings: list[float] = []
+
+    def suggest(text: str, category: str | None) -> list[tuple[str, int]]:
+        started = time.perf_counter()
+        site = learning.evidence(text, category) if learning is not None else None
+        found = index.suggest(text, category, limit=args.limit, site=site)
+        timings.append((time.perf_counter() - started) * 1000)
+        return [(s.statute.key, s.article.number) for s in found]
+
+    result = summary(evaluate(cases, suggest))
+    result["median_ms"] = round(statistics.median(timings), 2)
+    result["site_evidence"] = learning is not None
+    lines = [_("{cases} cases: top-1 {top1:.1%}, top-3 {top3:.1%}, top-5 {top5:.1%}").format(
+        cases=result["cases"], top1=result["top1"]["rate"], top3=result["top3"]["rate"],
+        top5=result["top5"]["rate"]) + f"  ({result['median_ms']} ms)"]
+    for category, figures in result["by_category"].items():
+        lines.append(f"  {category or '-':<14} {figures['cases']:>3}  top-1 {figures['top1']['rate']:.0%}  "
+                     f"top-5 {figures['top5']['rate']:.0%}")
+    short = {statute.key: statute.display_name for statute in pack.statutes}
+
+    def readable(refs: list[str]) -> str:
+        return "、".join(f"{short.get(key, key)}{number}" for key, number in (r.rsplit(" ", 1) for r in refs)) or "—"
+
+    for miss in result["misses"]:
+        lines.append(_("miss {id}: expected {expected}; got {returned}").format(
+            id=miss["id"], expected=readable(miss["expected"]), returned=readable(miss["returned"])))
+    ctx.emit(result, "\n".join(lines))
     return 0

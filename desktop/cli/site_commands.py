@@ -45,6 +45,11 @@ def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _parse_value(key: str, raw: str) -> Any:
+    if key == "law_learning":
+        switch = raw.strip().lower()
+        if switch not in ("on", "off", "true", "false", "1", "0"):
+            raise CliError(_("law_learning takes on or off."))
+        return switch in ("on", "true", "1")
     if key != "deadline_rules":
         text = raw.strip()
         if not text and key != "site_address":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from desktop.law.citation import Citation
 from desktop.law.diff import ArticleChange, PackDiff, diff_packs
-from desktop.law.index import LawIndex, SearchHit, Suggestion
+from desktop.law.index import LawIndex, SearchHit
 from desktop.law.loader import PackValidationError, load_pack, validate_pack
 from desktop.law.model import (
     Article,
@@ -28,6 +28,7 @@ from desktop.law.model import (
     status_label,
 )
 from desktop.law.store import import_pack, load_active_pack
+from desktop.law.suggest import SiteEvidence, Suggestion
 
 __all__ = [
     "Article",
@@ -43,6 +44,7 @@ __all__ = [
     "PackDiff",
     "PackValidationError",
     "SearchHit",
+    "SiteEvidence",
     "Statute",
     "StatuteStatus",
     "Suggestion",

@@ -14,12 +14,13 @@ import math
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from desktop.domain.codes import category_label
 from desktop.i18n import _
-from desktop.law.keywords import GAP, compile_keywords, match_keywords
+from desktop.law.keywords import compile_keywords
 from desktop.law.model import Article, Grade, LawPack, Statute
 from desktop.law.references import parse_reference
+from desktop.law.suggest import SiteEvidence, Suggester, Suggestion
 
 _SPLIT = re.compile(r"[\s,，。、；;：:！!？?“”\"'（）()《》]+")
 _REFERENCE_SCORE = 100.0
@@ -33,15 +34,6 @@ _OUTSIDE_CATEGORY_FACTOR = 0.8
 
 @dataclass
 class SearchHit:
-    statute: Statute
-    article: Article
-    score: float
-    reasons: list[str] = field(default_factory=list)
-    highlights: list[tuple[int, int]] = field(default_factory=list)
-
-
-@dataclass
-class Suggestion:
     statute: Statute
     article: Article
     score: float
@@ -172,46 +164,11 @@ class LawIndex:
         ranked = sorted(hits.values(), key=lambda h: (-h.score, order[id(h.article)]))
         return ranked[:limit]
 
-    def suggest(self, text: str, category: str | None = None, limit: int = 5) -> list[Suggestion]:
-        """Articles most likely to apply to a complaint, best first, with the reasons.
+    def suggest(self, text: str, category: str | None = None, limit: int = 5,
+                site: SiteEvidence | None = None) -> list[Suggestion]:
+        """Articles most likely to apply to a complaint, best first, with the reasons (see ``suggest.py``)."""
+        return self._suggester.suggest(text, category, limit, site)
 
-        Only articles with guidance take part: the statute wording rarely shares words with how
-        agents describe a complaint, so raw text overlap mostly adds noise here.
-        """
-        results: list[Suggestion] = []
-        for row, (statute, article) in enumerate(self._entries):
-            guidance = article.guidance
-            if guidance is None:
-                continue
-            match = match_keywords(self._keywords[row], text)
-            in_category = category is not None and category in guidance.categories
-            main_category = in_category and guidance.categories[0] == category
-            if category is not None and not in_category:
-                # One loose word (电话, 泄露) is not enough to bring in an article of another topic.
-                # Two-character words (投诉, 回复, 事先) pair up too easily: one phrase must be longer.
-                if match.signals < _OUTSIDE_CATEGORY_SIGNALS or match.longest < 3:
-                    continue
-            elif not match.keywords and not (main_category and guidance.reply_phrasing):
-                # With no word of the complaint matching, only the category's standard articles
-                # (main subject, with a prepared reply) are offered, not every article on the topic.
-                continue
-            score = match.weight
-            reasons: list[str] = []
-            if match.keywords:
-                reasons.append(_("Matched terms: {terms}").format(terms="、".join(match.keywords)))
-            if in_category and category is not None:
-                score += _MAIN_CATEGORY_BONUS if main_category else _OTHER_CATEGORY_BONUS
-                reasons.append(
-                    _("Category rule: {category}").format(category=category_label(category))
-                )
-            elif category is not None:
-                score *= _OUTSIDE_CATEGORY_FACTOR
-            if not match.keywords:
-                score *= 0.5  # the category alone is a weak hint
-            score *= _grade_factor(statute)
-            plain = [k for k in match.keywords if GAP not in k]
-            results.append(
-                Suggestion(statute, article, round(score, 3), reasons, find_spans(article.text, plain))
-            )
-        results.sort(key=lambda s: -s.score)  # stable: ties keep pack order
-        return results[:limit]
+    @cached_property
+    def _suggester(self) -> Suggester:
+        return Suggester(self.pack)

@@ -1,9 +1,13 @@
 """Matching the hand-written guidance keywords against a complaint description.
 
-A keyword is a plain substring (``销户``) or, with ``…``, an ordered pattern whose parts may be
+A keyword is a word or phrase (``销户``) or, with ``…``, an ordered pattern whose parts may be
 separated by a few characters (``转…部门`` matches 转了三四个部门), because agents put numbers and
-fillers inside set phrases. A keyword listed by many articles says little about any one of them,
-so its weight falls with the number of articles listing it.
+fillers inside set phrases. A keyword only counts where it starts and ends on word boundaries of
+the note (:mod:`desktop.law.segment`): ``更新`` is not found in 自动更新, and a keyword with a
+digit in it matches only a whole number (``120`` the ambulance, never inside 1200; ``0元`` never
+inside 100元).
+A keyword listed by many articles says little about any one of them, so its weight falls with the
+number of articles listing it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from desktop.law.segment import boundaries, normalize
+
 GAP = "…"
 _MAX_GAP = 6  # characters allowed between the parts of a gap keyword
 _STRONG_LENGTH = 4  # a keyword this long, listed by one article only, is a signal on its own
+_ONE_BOUNDARY_LENGTH = 3  # from this length a keyword needs a word boundary at one end only
 
 
 @dataclass(frozen=True)
@@ -26,10 +33,22 @@ class Keyword:
     strong: bool
     pattern: re.Pattern[str] | None  # set for gap keywords only
 
-    def found_in(self, text: str) -> bool:
-        if self.pattern is not None:
-            return self.pattern.search(text) is not None
-        return self.text in text
+    def found_in(self, text: str, cuts: frozenset[int]) -> bool:
+        """Whether the keyword occurs in (normalised) ``text`` on word boundaries.
+
+        A two-character keyword must start and end on boundaries (更新 is not in 自动更新); a longer
+        one is specific enough that one boundary will do, which forgives the segmenter's own slips
+        (卡一|直销|不了 still holds 销不了).
+        """
+        if self.pattern is None:
+            return False
+        # A number must stand alone: 120 is the ambulance, not part of 1200元; 0元 is not in 100元.
+        need_both = _visible_length(self.text) < _ONE_BOUNDARY_LENGTH or any(c.isdigit() for c in self.text)
+        for match in self.pattern.finditer(text):
+            starts, ends = match.start(1) in cuts, match.end(1) in cuts
+            if (starts and ends) if need_both else (starts or ends):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -45,10 +64,10 @@ def _visible_length(keyword: str) -> int:
 
 
 def _pattern(keyword: str) -> re.Pattern[str] | None:
-    if GAP not in keyword:
-        return None
-    parts = [re.escape(part) for part in keyword.split(GAP) if part]
-    return re.compile(f".{{0,{_MAX_GAP}}}".join(parts))
+    """The keyword as a search pattern (lookahead, so overlapping occurrences are all tried)."""
+    parts = [re.escape(normalize(part)) for part in keyword.split(GAP) if part]
+    body = f".{{0,{_MAX_GAP}}}?".join(parts)
+    return re.compile(f"(?=({body}))")
 
 
 def compile_keywords(per_article: Iterable[tuple[str, ...]]) -> list[tuple[Keyword, ...]]:
@@ -70,7 +89,8 @@ def compile_keywords(per_article: Iterable[tuple[str, ...]]) -> list[tuple[Keywo
 
 def match_keywords(keywords: tuple[Keyword, ...], text: str) -> KeywordMatch:
     """The article's keywords found in ``text``; a keyword inside a longer found one is not counted twice."""
-    found = [k for k in keywords if k.found_in(text)]
+    normalized, cuts = boundaries(text)
+    found = [k for k in keywords if k.found_in(normalized, cuts)]
     kept = [
         k for k in found
         if not any(k is not other and k.text in other.text and k.text != other.text for other in found)

@@ -14,6 +14,7 @@ from desktop.letters.content import LetterContent
 from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService, _Clock
+from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
@@ -66,6 +67,11 @@ class AppServices:
     @cached_property
     def citations(self) -> CitationService:
         return CitationService(self.sessions, lambda: self.law_pack.pack_version)
+
+    @cached_property
+    def law_learning(self) -> SiteLearning:
+        """What similar earlier cases at this site cited (counts only), for suggestions."""
+        return SiteLearning(self.sessions, self.site)
 
     @cached_property
     def letters(self) -> LetterService:

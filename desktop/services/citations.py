@@ -13,6 +13,7 @@ from desktop.i18n import _
 from desktop.law import Citation, Grade
 from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.errors import ServiceError
+from desktop.services.law_learning import remember_cited_complaint
 from desktop.services.records import Actor
 from desktop.store.models import ComplaintCitation
 
@@ -58,6 +59,7 @@ class CitationService:
                 created_at=datetime.now(UTC),
             )
             session.add(row)
+            remember_cited_complaint(session, complaint)
             session.flush()
             add_event(session, complaint.id, actor, "citation", at=row.created_at,
                       changes={"citation": [None, citation.format()]},

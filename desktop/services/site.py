@@ -18,6 +18,7 @@ SITE_DEFAULTS: dict[str, Any] = {
     "site_name": "客户服务中心",
     "site_address": "",
     "deadline_rules": {},  # rule code -> amount, overriding the bundled defaults
+    "law_learning": True,  # suggestions count what similar earlier cases at this site cited
 }
 
 

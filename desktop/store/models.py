@@ -172,6 +172,16 @@ class ComplaintCitation(Base):
     )
 
 
+class CaseTerm(Base):
+    """A telling word of a complaint that has citations: how later, similar notes find what it cited."""
+
+    __tablename__ = "case_terms"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    term: Mapped[str] = mapped_column(String(32), primary_key=True)
+    __table_args__ = (Index("ix_case_terms_term", "term", "complaint_id"),)
+
+
 class Letter(Base):
     """A rendered (and usually signed) outcome letter; corrections add revisions, never overwrite."""
 

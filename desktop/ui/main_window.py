@@ -325,7 +325,9 @@ class MainWindow(QMainWindow):
         suggest = getattr(self.law_dock.widget(), "show_suggestions", None)
         record = getattr(self.case_view, "record", None)
         if callable(suggest) and record is not None:
-            suggest(f"{record.description}\n{record.demand}", record.category, take_focus=False)
+            text = f"{record.description}\n{record.demand}"
+            site = self.services.law_learning.evidence(text, record.category, exclude_complaint_id=record.id)
+            suggest(text, record.category, take_focus=False, site=site)
 
     def _show_failure(self, message: str) -> None:
         self.statusBar().showMessage(_("The queue could not be read: {error}").format(error=message), 15000)

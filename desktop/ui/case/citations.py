@@ -131,7 +131,8 @@ class CitationsTab(QWidget):
             return []
         # The demand often names the remedy (退还, 赔偿) that points at the right article.
         text = "\n".join(part for part in (record.description, record.demand) if part)
-        found = index.suggest(text, record.category, limit=SUGGESTION_COUNT + len(cited))
+        site = self.services.law_learning.evidence(text, record.category, exclude_complaint_id=record.id)
+        found = index.suggest(text, record.category, limit=SUGGESTION_COUNT + len(cited), site=site)
         fresh = [s for s in found if (s.statute.key, s.article.number) not in cited]
         return fresh[:SUGGESTION_COUNT]
 

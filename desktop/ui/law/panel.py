@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
-from desktop.law import Citation, Grade, LawIndex, SearchHit, Suggestion
+from desktop.law import Citation, Grade, LawIndex, SearchHit, SiteEvidence, Suggestion
 from desktop.ui.law.article_html import article_html
 from desktop.ui.law.confirm import SecondaryCitationConfirmation
 from desktop.ui.law.models import LawResultsModel
@@ -99,13 +99,14 @@ class LawPanel(QWidget):
         if self.results_model.rowCount():
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
 
-    def show_suggestions(self, text: str, category: str | None = None, *, take_focus: bool = True) -> None:
+    def show_suggestions(self, text: str, category: str | None = None, *, take_focus: bool = True,
+                         site: SiteEvidence | None = None) -> None:
         """Fill the suggestion list for a complaint; Enter on a row attaches it.
 
         ``take_focus=False`` when the list merely follows the case the agent moved to in the queue,
         so keyboard navigation there is not interrupted.
         """
-        self.suggestions_model.set_results(self._index.suggest(text, category))
+        self.suggestions_model.set_results(self._index.suggest(text, category, site=site))
         if self.suggestions_model.rowCount():
             self.suggestions_view.setCurrentIndex(self.suggestions_model.index(0, 0))
             if take_focus:

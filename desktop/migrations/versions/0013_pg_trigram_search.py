@@ -1,7 +1,7 @@
 """trigram indexes for Chinese substring search on PostgreSQL
 
 Revision ID: 0013_pg_trigram_search
-Revises: 0005_drop_day_category_index
+Revises: 0012_law_case_terms
 Create Date: 2026-11-28
 
 SQLite answers the queue's text search from its FTS5 trigram table (migration 0001); PostgreSQL
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0013_pg_trigram_search"
-down_revision: str | None = "0005_drop_day_category_index"
+down_revision: str | None = "0012_law_case_terms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

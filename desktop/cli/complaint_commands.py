@@ -10,10 +10,12 @@ from typing import Any
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.codes import Status, status_label
 from desktop.domain.intake import IntakeError
-from desktop.domain.validation import FieldError
+from desktop.domain.masking import PERSONAL_FIELDS, mask_name
+from desktop.domain.validation import FieldError, field_label
 from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
+from desktop.services.privacy import mask_record, mask_summary
 from desktop.services.records import ComplaintRecord, ComplaintSummary
 
 
@@ -29,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = commands.add_parser("show", help=_("show one complaint"))
     show.add_argument("number")
     show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.add_argument("--reveal", choices=tuple(PERSONAL_FIELDS), action="append", default=[], metavar="FIELD",
+                      help=_("show this personal field in full ({fields}); needs --reason, recorded").format(
+                          fields=", ".join(PERSONAL_FIELDS)))
+    show.add_argument("--reason", help=_("why the personal data is needed, e.g. 回访 (kept in the access log)"))
     show.set_defaults(handler=handle_show)
 
     listing = commands.add_parser("list", help=_("list complaints by due date"))
@@ -49,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
-    payload = record.to_json()
+    """The case as printed: personal fields masked (``record`` is the stored one, used for the deadline)."""
+    payload = mask_record(record).to_json()
     deadline = ctx.services().complaints.reply_deadline(record)
     payload["deadlines"] = {
         "reply": deadline.to_json(),
@@ -58,7 +65,8 @@ def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
     return payload
 
 
-def _record_text(record: ComplaintRecord) -> str:
+def _record_text(stored: ComplaintRecord) -> str:
+    record = mask_record(stored)
     return "\n".join([
         f"{record.number}  {status_label(record.status)}",
         _("Received: {at}").format(at=record.received_at.isoformat()),
@@ -95,15 +103,25 @@ def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    services = ctx.services()
     try:
-        record = ctx.services().complaints.get(args.number)
+        record = services.complaints.get(args.number)
+        revealed = {field: services.privacy.reveal(services.actor, record.number, field, args.reason)
+                    for field in dict.fromkeys(args.reveal)}
     except ServiceError as error:
         raise CliError(str(error)) from None
-    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    payload = _with_deadlines(ctx, record)
+    text = _record_text(record)
+    if revealed:
+        payload.update(revealed)
+        payload["revealed"] = list(revealed)
+        text += "\n" + "\n".join(f"{field_label(field)}: {value or ''}" for field, value in revealed.items())
+    ctx.emit(payload, text)
     return 0
 
 
 def _summary_json(item: ComplaintSummary) -> dict[str, Any]:
+    item = mask_summary(item)
     return {
         "number": item.number, "received_at": item.received_at.isoformat(), "customer_name": item.customer_name,
         "phone": item.phone, "category": item.category, "channel": item.channel, "status": item.status,
@@ -114,7 +132,8 @@ def _summary_json(item: ComplaintSummary) -> dict[str, Any]:
 
 def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:
     items = ctx.services().complaints.list(status=args.status, overdue=args.overdue, limit=args.limit)
-    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {i.customer_name}" for i in items)
+    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {mask_name(i.customer_name)}"
+                     for i in items)
     ctx.emit([_summary_json(i) for i in items], text or _("No complaints."))
     return 0
 

@@ -193,7 +193,7 @@ class CaseView(QWidget):
             return False
         except Exception as error:  # the store may be unreachable: keep the edits, say why
             log.exception("saving case %s failed", self.record.number)
-            self.message.show_message(_("Not saved: {error}. Your edits are kept.").format(error=error))
+            self.message.show_message(_("Not saved: {error}. Your edits are kept.").format(error=mask_text(str(error))))
             return False
         self.drafts.delete(kept_edits_key(record.number))
         self._after_change(record, _("Saved (version {version}).").format(version=record.version))

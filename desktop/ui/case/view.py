@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBo
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import Deadline
 from desktop.domain.intake import INPUT_FIELDS, IntakeError
+from desktop.domain.masking import mask_text
 from desktop.domain.validation import FieldError
 from desktop.domain.workflow import TRANSITIONS, Action, IllegalTransitionError, MissingReasonError
 from desktop.formatting import fmt_datetime
@@ -193,7 +194,8 @@ class CaseView(QWidget):
             return False
         except Exception as error:  # the store may be unreachable: keep the edits, say why
             log.exception("saving case %s failed", self.record.number)
-            self.message.show_message(_("Not saved: {error}. Your edits are kept.").format(error=mask_text(str(error))))
+            self.message.show_message(_("Not saved: {error}. Your edits are kept.").format(
+                error=mask_text(str(error))))
             return False
         self.drafts.delete(kept_edits_key(record.number))
         self._after_change(record, _("Saved (version {version}).").format(version=record.version))

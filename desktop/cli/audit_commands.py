@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from datetime import date
@@ -13,8 +12,8 @@ from desktop.cli.context import CliContext, CliError
 from desktop.formatting import fmt_datetime
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
-from desktop.services.export_policy import neutralise_formula
-from desktop.services.privacy import ACCESS_COLUMNS, AccessEntry, AccessQuery, action_label
+from desktop.services.export_policy import write_access_log_csv
+from desktop.services.privacy import AccessEntry, AccessQuery, action_label
 
 PAGE = 1000
 
@@ -64,13 +63,7 @@ def handle_access_log(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.out:
         try:
             with args.out.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(ACCESS_COLUMNS)
-                for entry in entries:
-                    row = entry.to_json()
-                    row["details"] = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
-                    writer.writerow([neutralise_formula(str(row[name] if row[name] is not None else ""))
-                                     for name in ACCESS_COLUMNS])
+                write_access_log_csv(entries, handle)
         except OSError as error:
             raise CliError(_("Cannot write {path}: {reason}").format(path=args.out, reason=error.strerror)) from None
         sys.stderr.write(_("Wrote {count} entries to {path}.").format(count=len(entries), path=args.out) + "\n")

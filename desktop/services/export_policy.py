@@ -10,12 +10,15 @@ The rules, in one place so every export format (CSV, XLSX, …) applies the same
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TextIO
 
 from desktop.domain.masking import mask_field, mask_text
 from desktop.i18n import _
 from desktop.services.errors import PermissionDeniedError
-from desktop.services.privacy import EXPORT, PersonalDataService, clean_reason
+from desktop.services.privacy import ACCESS_COLUMNS, EXPORT, AccessEntry, PersonalDataService, clean_reason
 from desktop.services.records import Actor, ComplaintSummary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -84,4 +87,17 @@ def export_complaints(privacy: PersonalDataService, actor: Actor,
     finally:
         privacy.record(actor, EXPORT, text, {"rows": count, "masked": not unmasked, "format": file_format,
                                              "completed": completed})
+    return count
+
+
+def write_access_log_csv(entries: Iterable[AccessEntry], handle: TextIO) -> int:
+    """The access log for an auditor, one line per access (columns ``ACCESS_COLUMNS``); returns the count."""
+    writer = csv.writer(handle)
+    writer.writerow(ACCESS_COLUMNS)
+    count = 0
+    for entry in entries:
+        row = entry.to_json()
+        row["details"] = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
+        writer.writerow([neutralise_formula("" if row[name] is None else str(row[name])) for name in ACCESS_COLUMNS])
+        count += 1
     return count

@@ -108,3 +108,25 @@ def test_desk_log_file_masks_phone_numbers(services: AppServices) -> None:
     text = path.read_text(encoding="utf-8")
     assert "TS-20260302-0001" in text and "138****5678" in text and "110105********002X" in text
     assert "13812345678" not in text and "11010519491231002X" not in text
+
+
+def test_unexpected_error_with_a_phone_number_is_masked_in_log_and_message(
+        qtbot: Any, services: AppServices, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from desktop.logs import configure_file_logging, log_path
+    from desktop.ui.failures import install_excepthook
+
+    configure_file_logging()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_excepthook(lambda: None)
+    try:
+        raise RuntimeError("回拨 13812345678 失败，联系电话 010-62345678")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    shown = capsys.readouterr().err
+    written = log_path().read_text(encoding="utf-8")
+    for text in (shown, written):
+        assert "138****5678" in text and "010-****5678" in text
+        assert "13812345678" not in text and "62345678" not in text

@@ -10,7 +10,7 @@ from typing import Any
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.codes import Status, status_label
 from desktop.domain.intake import IntakeError
-from desktop.domain.masking import PERSONAL_FIELDS, mask_name
+from desktop.domain.masking import PERSONAL_FIELDS
 from desktop.domain.validation import FieldError, field_label
 from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
 from desktop.i18n import _
@@ -42,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--overdue", action="store_true", help=_("only open complaints past their deadline"))
     listing.add_argument("--limit", type=int, default=200)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.add_argument("--unmasked", action="store_true",
+                         help=_("names and phone numbers in full (supervisors; needs --reason, recorded)"))
+    listing.add_argument("--reason", help=_("why the personal data is needed, e.g. 回访 (kept in the access log)"))
     listing.set_defaults(handler=handle_list)
 
     step = commands.add_parser("transition", help=_("apply a workflow step"))
@@ -121,7 +124,6 @@ def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _summary_json(item: ComplaintSummary) -> dict[str, Any]:
-    item = mask_summary(item)
     return {
         "number": item.number, "received_at": item.received_at.isoformat(), "customer_name": item.customer_name,
         "phone": item.phone, "category": item.category, "channel": item.channel, "status": item.status,
@@ -131,8 +133,17 @@ def _summary_json(item: ComplaintSummary) -> dict[str, Any]:
 
 
 def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    items = ctx.services().complaints.list(status=args.status, overdue=args.overdue, limit=args.limit)
-    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {mask_name(i.customer_name)}"
+    services = ctx.services()
+
+    def read() -> list[ComplaintSummary]:
+        return services.complaints.list(status=args.status, overdue=args.overdue, limit=args.limit)
+
+    try:
+        items = services.privacy.bulk_read(services.actor, args.reason, read, what="complaint list") \
+            if args.unmasked else [mask_summary(i) for i in read()]
+    except ServiceError as error:
+        raise CliError(str(error)) from None
+    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {i.customer_name}  {i.phone}"
                      for i in items)
     ctx.emit([_summary_json(i) for i in items], text or _("No complaints."))
     return 0

@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,7 @@ from desktop.services.errors import PermissionDeniedError, ServiceError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary
 from desktop.store.models import Complaint, PersonalDataAccess, User
 
+_T = TypeVar("_T")
 REVEAL, COPY, EXPORT, BULK_READ = "reveal", "copy", "export", "bulk_read"
 ACTION_LABELS = {
     REVEAL: N_("Revealed"),
@@ -66,6 +68,11 @@ def may_reveal_personal_data(actor: Actor, assigned_agent_id: int | None, assign
     if assigned_agent_id is not None and assigned_agent_id == actor.id:
         return True
     return bool(actor.team) and actor.team == assigned_team
+
+
+def may_bulk_read(actor: Actor) -> bool:
+    """Permission ``personal_data.bulk_read``: unmasked lists of many cases (supervisors and admins)."""
+    return actor.is_supervisor
 
 
 def may_read_access_log(actor: Actor) -> bool:
@@ -176,6 +183,17 @@ class PersonalDataService:
             return value
 
     # -- many cases ----------------------------------------------------------------------------
+    def bulk_read(self, actor: Actor, reason: str | None, read: Callable[[], Sequence[_T]], *,
+                  what: str) -> Sequence[_T]:
+        """Run ``read`` (a list of cases shown unmasked) for a supervisor with a reason; recorded with its size."""
+        if not may_bulk_read(actor):
+            raise PermissionDeniedError(_("Only a supervisor can list personal data unmasked; {name} cannot.")
+                                        .format(name=actor.display_name))
+        text = clean_reason(reason)
+        rows = read()
+        self.record(actor, BULK_READ, text, {"rows": len(rows), "masked": False, "what": what})
+        return rows
+
     def record(self, actor: Actor, action: str, reason: str, details: dict[str, Any]) -> None:
         """Append an export or bulk read (``details``: row count, masked or not, format …)."""
         if action not in ACTION_LABELS:

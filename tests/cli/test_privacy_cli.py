@@ -140,3 +140,21 @@ def test_audit_filters_and_bad_dates(db_url: str, capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["audit", "access-log", "--from", "yesterday"])
     assert "yesterday" in capsys.readouterr().err
+
+
+def test_unmasked_list_is_for_supervisors_with_a_reason_and_recorded(
+        db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    add_case(db_url)
+    cli_account(monkeypatch, db_url, "clerk", role="agent")
+    code, out, err = run(capsys, "complaint", "list", "--unmasked", "--reason", "回访")
+    assert code == 2 and out == "" and "班长" in err
+    cli_account(monkeypatch, db_url, "boss", role="supervisor")
+    code, out, err = run(capsys, "complaint", "list", "--unmasked")
+    assert code == 2 and out == "" and "原因" in err
+    code, out, _err = run(capsys, "complaint", "list", "--unmasked", "--reason", "批量回访", "--json")
+    assert code == 0 and json.loads(out)[0]["phone"] == "13812345678"
+    cli_account(monkeypatch, db_url, "tester", role="admin")
+    code, out, _err = run(capsys, "audit", "access-log", "--json")
+    [entry] = json.loads(out)
+    assert (entry["login"], entry["action"], entry["reason"]) == ("boss", "bulk_read", "批量回访")
+    assert entry["details"] == {"rows": 1, "masked": False, "what": "complaint list"}

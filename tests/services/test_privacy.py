@@ -209,3 +209,12 @@ def test_access_log_is_append_only_on_postgresql(postgres_url: str) -> None:
         assert entry.at.astimezone(BEIJING).date() <= date.today() + timedelta(days=1)
     finally:
         seat.close()
+
+
+def test_the_letter_uses_the_stored_name_not_the_mask(services: AppServices) -> None:
+    record = services.complaints.create(services.actor, CASE)
+    services.complaints.update(services.actor, record.number, {"investigation_notes": "核实多扣58元",
+                                                               "resolution": "退还58元"}, expected_version=1)
+    content = services.letters_content(record.number)
+    assert content.customer_name == "欧阳娜娜"
+    assert entries(services) == []  # the letter is the case's own output, not a reveal

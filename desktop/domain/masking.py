@@ -117,6 +117,13 @@ def mask_field(field: str, value: str | None) -> str | None:
     return PERSONAL_FIELDS[field](str(value))
 
 
+def is_mask_of(field: str, text: object, stored: str | None) -> bool:
+    """True when ``text`` is just the masked form of ``stored`` (a screen echo, not an edit)."""
+    if not stored or not isinstance(text, str) or field not in PERSONAL_FIELDS:
+        return False
+    return text.strip() != stored and text.strip() == mask_field(field, stored)
+
+
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")

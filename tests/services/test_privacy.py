@@ -218,3 +218,19 @@ def test_the_letter_uses_the_stored_name_not_the_mask(services: AppServices) -> 
     content = services.letters_content(record.number)
     assert content.customer_name == "欧阳娜娜"
     assert entries(services) == []  # the letter is the case's own output, not a reveal
+
+
+def test_a_masked_value_sent_back_never_overwrites_the_stored_one(services: AppServices) -> None:
+    record = services.complaints.create(services.actor, CASE)
+    masked = mask_record(record)
+    updated = services.complaints.update(services.actor, record.number, {
+        "customer_name": masked.customer_name, "address": masked.address, "phone": masked.phone,
+        "id_number": masked.id_number, "demand": "要求书面答复"}, expected_version=record.version)
+    assert (updated.customer_name, updated.address, updated.phone, updated.id_number) == (
+        CASE["customer_name"], CASE["address"], CASE["phone"], CASE["id_number"])
+    assert updated.demand == "要求书面答复"
+    events = services.complaints.events(record.number)
+    assert set(events[-1].changes) == {"demand"}
+    renamed = services.complaints.update(services.actor, record.number, {"customer_name": "欧阳某某"},
+                                         expected_version=updated.version)
+    assert renamed.customer_name == "欧阳某某"  # a real edit still goes through

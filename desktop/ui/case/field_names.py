@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.domain.codes import category_label, channel_label, invalid_reason_label, status_label
-from desktop.domain.masking import PERSONAL_FIELDS, mask_field
+from desktop.domain.masking import PERSONAL_FIELDS, mask_field, mask_text
 from desktop.formatting import fmt_date, fmt_datetime
 from desktop.i18n import N_, _
 from desktop.ui.intake.fields import FIELD_LABELS
@@ -99,6 +99,8 @@ def value_text(field: str, value: Any, *, limit: int | None = 60, masked: bool =
             return fmt_date(date.fromisoformat(text))
         except ValueError:
             pass
+    if masked:  # a number typed into a description or a note
+        text = mask_text(text)
     if limit is not None and len(text) > limit:
         return text[: limit - 1] + "…"
     return text

@@ -162,3 +162,14 @@ def test_reveal_dialog_needs_a_reason(qtbot: QtBot) -> None:
     dialog.reason.setCurrentIndex(0)
     dialog.copy_button.click()
     assert dialog.mode is RevealMode.COPY and dialog.reason_text() == "回访客户"
+
+
+def test_history_masks_numbers_typed_into_free_text(
+        make_view: Callable[..., CaseView], full_case: str, services: AppServices) -> None:
+    record = services.complaints.get(full_case)
+    services.complaints.update(services.actor, full_case, {"description": "客户改用13912345678联系"},
+                               expected_version=record.version)
+    view = make_view(full_case)
+    model = view.timeline.model
+    changes = str(model.data(model.index(model.rowCount() - 1, 3)))
+    assert "139****5678" in changes and "13912345678" not in changes

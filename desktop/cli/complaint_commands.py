@@ -10,10 +10,12 @@ from typing import Any
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.codes import Status, status_label
 from desktop.domain.intake import IntakeError
-from desktop.domain.validation import FieldError
+from desktop.domain.masking import PERSONAL_FIELDS
+from desktop.domain.validation import FieldError, field_label
 from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
+from desktop.services.privacy import mask_record, mask_summary
 from desktop.services.records import ComplaintRecord, ComplaintSummary
 
 
@@ -29,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = commands.add_parser("show", help=_("show one complaint"))
     show.add_argument("number")
     show.add_argument("--json", action="store_true", help=_("print JSON"))
+    show.add_argument("--reveal", choices=tuple(PERSONAL_FIELDS), action="append", default=[], metavar="FIELD",
+                      help=_("show this personal field in full ({fields}); needs --reason, recorded").format(
+                          fields=", ".join(PERSONAL_FIELDS)))
+    show.add_argument("--reason", help=_("why the personal data is needed, e.g. 回访 (kept in the access log)"))
     show.set_defaults(handler=handle_show)
 
     listing = commands.add_parser("list", help=_("list complaints by due date"))
@@ -36,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--overdue", action="store_true", help=_("only open complaints past their deadline"))
     listing.add_argument("--limit", type=int, default=200)
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    listing.add_argument("--unmasked", action="store_true",
+                         help=_("names and phone numbers in full (supervisors; needs --reason, recorded)"))
+    listing.add_argument("--reason", help=_("why the personal data is needed, e.g. 回访 (kept in the access log)"))
     listing.set_defaults(handler=handle_list)
 
     step = commands.add_parser("transition", help=_("apply a workflow step"))
@@ -49,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
-    payload = record.to_json()
+    """The case as printed: personal fields masked (``record`` is the stored one, used for the deadline)."""
+    payload = mask_record(record).to_json()
     deadline = ctx.services().complaints.reply_deadline(record)
     payload["deadlines"] = {
         "reply": deadline.to_json(),
@@ -58,7 +68,8 @@ def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
     return payload
 
 
-def _record_text(record: ComplaintRecord) -> str:
+def _record_text(stored: ComplaintRecord) -> str:
+    record = mask_record(stored)
     return "\n".join([
         f"{record.number}  {status_label(record.status)}",
         _("Received: {at}").format(at=record.received_at.isoformat()),
@@ -95,11 +106,20 @@ def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    services = ctx.services()
     try:
-        record = ctx.services().complaints.get(args.number)
+        record = services.complaints.get(args.number)
+        revealed = {field: services.privacy.reveal(services.actor, record.number, field, args.reason)
+                    for field in dict.fromkeys(args.reveal)}
     except ServiceError as error:
         raise CliError(str(error)) from None
-    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    payload = _with_deadlines(ctx, record)
+    text = _record_text(record)
+    if revealed:
+        payload.update(revealed)
+        payload["revealed"] = list(revealed)
+        text += "\n" + "\n".join(f"{field_label(field)}: {value or ''}" for field, value in revealed.items())
+    ctx.emit(payload, text)
     return 0
 
 
@@ -113,8 +133,18 @@ def _summary_json(item: ComplaintSummary) -> dict[str, Any]:
 
 
 def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    items = ctx.services().complaints.list(status=args.status, overdue=args.overdue, limit=args.limit)
-    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {i.customer_name}" for i in items)
+    services = ctx.services()
+
+    def read() -> list[ComplaintSummary]:
+        return services.complaints.list(status=args.status, overdue=args.overdue, limit=args.limit)
+
+    try:
+        items = services.privacy.bulk_read(services.actor, args.reason, read, what="complaint list") \
+            if args.unmasked else [mask_summary(i) for i in read()]
+    except ServiceError as error:
+        raise CliError(str(error)) from None
+    text = "\n".join(f"{i.number}  {i.reply_due_date}  {status_label(i.status)}  {i.customer_name}  {i.phone}"
+                     for i in items)
     ctx.emit([_summary_json(i) for i in items], text or _("No complaints."))
     return 0
 

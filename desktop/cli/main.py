@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop.cli.context import CliContext, CliError
+from desktop.domain.masking import mask_text
 from desktop.i18n import _
 
 COMMAND_MODULES = (
@@ -26,6 +27,7 @@ COMMAND_MODULES = (
     "desktop.cli.letter_commands",
     "desktop.cli.key_commands",
     "desktop.cli.stats_commands",
+    "desktop.cli.audit_commands",
 )
 
 
@@ -63,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args, ctx)
     except CliError as error:
-        sys.stderr.write(f"complaint-desk: {error}\n")
+        sys.stderr.write(f"complaint-desk: {mask_text(str(error))}\n")
         code = 2
     except KeyboardInterrupt:
         sys.stderr.write("complaint-desk: " + _("interrupted") + "\n")

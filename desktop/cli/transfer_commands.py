@@ -9,6 +9,8 @@ from pathlib import Path
 
 from desktop.cli.context import CliContext, CliError
 from desktop.i18n import _
+from desktop.services.errors import ServiceError
+from desktop.services.export_policy import authorize_export, export_complaints
 from desktop.services.transfer import EXPORT_FIELDS, ImportRejectedError, export_rows, import_csv
 
 
@@ -21,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     exporter = subparsers.add_parser("export", help=_("export complaints"))
     exporter.add_argument("--format", choices=("csv",), default="csv")
     exporter.add_argument("--out", type=Path, help=_("file to write (default: standard output)"))
+    exporter.add_argument("--reason", help=_("why the export is needed (required; kept in the access log)"))
+    exporter.add_argument("--unmasked", action="store_true",
+                          help=_("export phone and ID numbers in full (supervisors; recorded as such)"))
     exporter.set_defaults(handler=handle_export)
 
 
@@ -41,19 +46,22 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def handle_export(args: argparse.Namespace, ctx: CliContext) -> int:
     services = ctx.services()
+    try:  # checked before a file is created
+        authorize_export(services.actor, args.reason, args.unmasked)
+    except ServiceError as error:
+        raise CliError(str(error)) from None
     # utf-8-sig so that Excel on a Chinese PC opens the file without mojibake.
     handle = args.out.open("w", encoding="utf-8-sig", newline="") if args.out else sys.stdout
     try:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_FIELDS)
-        offset, page = 0, 5000
-        while True:
-            rows = services.complaints.list(limit=page, offset=offset)
-            writer.writerows(export_rows(rows))
-            if len(rows) < page:
-                break
-            offset += page
+        count = export_complaints(
+            services.privacy, services.actor,
+            lambda limit, offset: services.complaints.list(limit=limit, offset=offset), export_rows,
+            EXPORT_FIELDS, writer.writerows, reason=args.reason, unmasked=args.unmasked)
     finally:
         if args.out:
             handle.close()
+    if args.out:
+        sys.stderr.write(_("Exported {count} complaints to {path}.").format(count=count, path=args.out) + "\n")
     return 0

@@ -6,6 +6,9 @@ masked more, not less.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from desktop.domain.validation import FieldError, normalize_phone
 
 MASK = "*"
@@ -88,3 +91,46 @@ def mask_id_number(text: str) -> str:
     if len(value) <= 10:
         return MASK * len(value)
     return value[:6] + MASK * (len(value) - 10) + value[-4:]
+
+
+def mask_address(text: str) -> str:
+    """Keep the province/city part: ``北京市海淀区中关村大街1号`` → ``北京市海淀区*******``."""
+    value = text.strip()
+    keep = min(6, len(value) // 2)
+    return value[:keep] + MASK * (len(value) - keep)
+
+
+# Field name → how it is masked. Every place that shows a case uses this one table.
+PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
+    "customer_name": mask_name,
+    "phone": mask_phone,
+    "contact_phone": mask_phone,
+    "id_number": mask_id_number,
+    "address": mask_address,
+}
+
+
+def mask_field(field: str, value: str | None) -> str | None:
+    """``value`` masked if ``field`` holds personal data, else unchanged; ``None`` stays ``None``."""
+    if value is None or value == "" or field not in PERSONAL_FIELDS:
+        return value
+    return PERSONAL_FIELDS[field](str(value))
+
+
+def is_mask_of(field: str, text: object, stored: str | None) -> bool:
+    """True when ``text`` is just the masked form of ``stored`` (a screen echo, not an edit)."""
+    if not stored or not isinstance(text, str) or field not in PERSONAL_FIELDS:
+        return False
+    return text.strip() != stored and text.strip() == mask_field(field, stored)
+
+
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_LANDLINE = re.compile(r"(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Mask every phone and ID number found in free text (log lines, error messages)."""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)

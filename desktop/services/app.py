@@ -16,6 +16,7 @@ from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService, _Clock
 from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
+from desktop.services.privacy import PersonalDataService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
@@ -81,6 +82,11 @@ class AppServices:
     def stats(self) -> StatsService:
         """Supervisor statistics (agents get their own cases' figures)."""
         return StatsService(self.sessions, self.actor)
+
+    @cached_property
+    def privacy(self) -> PersonalDataService:
+        """Reveals, exports and the access log of personal data (MIIT Order 24 art. 13)."""
+        return PersonalDataService(self.sessions)
 
     def letters_content(self, number: str) -> LetterContent:
         return self.letters.content(number)

@@ -16,6 +16,7 @@ from desktop.domain import workflow
 from desktop.domain.codes import OPEN_STATUSES, Category, Channel, Status
 from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalendar, compute_deadline
 from desktop.domain.intake import ComplaintInput, parse_input
+from desktop.domain.masking import is_mask_of
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.case_rows import add_event, load_complaint
@@ -217,6 +218,8 @@ class ComplaintService:
             row = load_complaint(session, number, for_update=True)
             if row.version != expected_version:
                 raise ConcurrentEditError(self._record(session, row), dict(changes), expected_version)
+            # A masked value sent back unchanged never overwrites the stored one.
+            changes = {k: v for k, v in changes.items() if not is_mask_of(k, v, getattr(row, k, None))}
             normalized = self._normalize_changes(row, changes)
             diff = {k: [_jsonable(getattr(row, k)), _jsonable(v)] for k, v in normalized.items()
                     if getattr(row, k) != v}

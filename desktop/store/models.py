@@ -148,6 +148,26 @@ class ComplaintEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class PersonalDataAccess(Base):
+    """Append-only record of who saw or took personal data: reveals, exports, bulk reads (MIIT Order 24 art. 13)."""
+
+    __tablename__ = "personal_data_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    host: Mapped[str] = mapped_column(String(255))  # the PC (socket.gethostname())
+    action: Mapped[str] = mapped_column(String(16))  # reveal, copy, export, bulk_read
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    field: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON: row count, masked or not, …
+    __table_args__ = (
+        Index("ix_personal_data_access_at", "at"),
+        Index("ix_personal_data_access_complaint", "complaint_id"),
+    )
+
+
 class ComplaintCitation(Base):
     """A statute article cited on a case, frozen at the pack version it was cited from."""
 

@@ -11,6 +11,7 @@ from types import TracebackType
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.domain.masking import mask_text
 from desktop.i18n import _
 from desktop.logs import log_path
 
@@ -49,7 +50,7 @@ def install_excepthook(window: Callable[[], QWidget | None]) -> None:
         message = _(
             "Something unexpected went wrong: {error}\n\nWhat you typed has been kept as a draft. "
             "Details are in {log}; please pass them to your supervisor."
-        ).format(error=error, log=log_path())
+        ).format(error=mask_text(str(error)), log=log_path())
         sys.stderr.write(message + "\n")
         if interactive():
             QMessageBox.critical(current, _("Complaint Desk"), message)
@@ -59,6 +60,7 @@ def install_excepthook(window: Callable[[], QWidget | None]) -> None:
 
 def report_startup_error(message: str) -> None:
     log.error("start-up failed: %s", message)
+    message = mask_text(message)
     sys.stderr.write(f"complaint-desk: {message}\n")
     if interactive():
         QMessageBox.critical(None, _("Complaint Desk"), message)

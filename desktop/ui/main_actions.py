@@ -26,7 +26,7 @@ class ActionSpec:
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys",
-                           "site_settings", "settings", "-", "quit")),
+                           "site_settings", "access_log", "settings", "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
@@ -42,6 +42,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                N_("Import or issue the certificates that sign outcome letters")),
     ActionSpec("site_settings", N_("S&ite settings…"), (),
                N_("Names on outcome letters and deadline periods shared by every seat (supervisors change them)")),
+    ActionSpec("access_log", N_("Personal data &access log…"), (),
+               N_("Administrators: who revealed, copied or exported personal data, when, on which PC and why")),
     ActionSpec("settings", N_("Se&ttings…"), ("Ctrl+Alt+S",)),
     ActionSpec("quit", N_("&Quit"), ("Ctrl+Q",)),
     ActionSpec("find", N_("&Find…"), ("Ctrl+F",), N_("Search the queue")),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _, add_language_listener, remove_language_listener
 from desktop.services.app import AppServices
+from desktop.services.privacy import may_read_access_log
 from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
 from desktop.settings import Settings
 from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
@@ -112,10 +113,11 @@ class MainWindow(QMainWindow):
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
-            "site_settings": self.open_site_settings,
+            "site_settings": self.open_site_settings, "access_log": self.open_access_log,
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
+        self.desk_actions["access_log"].setEnabled(may_read_access_log(self.services.actor))
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)
@@ -232,6 +234,12 @@ class MainWindow(QMainWindow):
         from desktop.ui.stats import StatisticsDialog
 
         return StatisticsDialog.show_for(self.services, self)
+
+    def open_access_log(self) -> QWidget:
+        """Administrators: the personal data access log (non-modal)."""
+        from desktop.ui.privacy_log import AccessLogDialog
+
+        return AccessLogDialog.show_for(self.services, self)
 
     def open_signing_keys(self) -> None:
         from desktop.ui.letters.keys_dialog import SigningKeysDialog

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.domain.masking import mask_id_number, mask_name, mask_phone
+from desktop.domain.masking import (
+    is_mask_of,
+    mask_address,
+    mask_field,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    mask_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +61,27 @@ def test_mask_name(name: str, masked: str) -> None:
 )
 def test_mask_id_number(number: str, masked: str) -> None:
     assert mask_id_number(number) == masked
+
+
+def test_address_keeps_the_region_only() -> None:
+    assert mask_address("北京市海淀区中关村大街1号") == "北京市海淀区*******"
+    assert mask_address("海淀") == "海*"
+    assert mask_address("") == ""
+
+
+def test_mask_field_and_echo_detection() -> None:
+    assert mask_field("phone", "13812345678") == "138****5678"
+    assert mask_field("description", "13812345678") == "13812345678"  # not a personal field
+    assert mask_field("id_number", None) is None
+    assert is_mask_of("customer_name", "张*", "张三")
+    assert not is_mask_of("customer_name", "张三", "张三")  # unchanged real value
+    assert not is_mask_of("customer_name", "张四", "张三")  # a real edit
+    assert not is_mask_of("demand", "x", "x")
+
+
+def test_mask_text_covers_mobiles_landlines_and_id_numbers() -> None:
+    assert mask_text("电话13812345678。") == "电话138****5678。"
+    assert mask_text("+86 138 1234 5678") == "138****5678"
+    assert mask_text("0755-88886666转123") == "0755-****6666转123"
+    assert mask_text("证件110105194912310") == "证件110105*****2310"  # 15-digit (old) ID
+    assert mask_text("金额 12345678 元，单号 TS-20250928-0001") == "金额 12345678 元，单号 TS-20250928-0001"

@@ -40,9 +40,9 @@ def their_value(error: ConcurrentEditError, field: str) -> Any:
 
 
 def comparison_rows(error: ConcurrentEditError) -> list[tuple[str, str, str]]:
-    """(field name, theirs, yours) for every field the agent tried to save."""
+    """(field name, theirs, yours) for every field the agent tried to save; their personal data stays masked."""
     return [(field_name(field), value_text(field, their_value(error, field), limit=None),
-             value_text(field, mine, limit=None)) for field, mine in error.attempted.items()]
+             value_text(field, mine, limit=None, masked=False)) for field, mine in error.attempted.items()]
 
 
 def mine_as_text(error: ConcurrentEditError) -> str:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.domain.codes import category_label, channel_label, invalid_reason_label, status_label
+from desktop.domain.masking import PERSONAL_FIELDS, mask_field, mask_text
 from desktop.formatting import fmt_date, fmt_datetime
 from desktop.i18n import N_, _
 from desktop.ui.intake.fields import FIELD_LABELS
@@ -72,10 +73,15 @@ def reply_method_label(code: str) -> str:
     return _(REPLY_METHOD_LABELS[code]) if code in REPLY_METHOD_LABELS else code
 
 
-def value_text(field: str, value: Any, *, limit: int | None = 60) -> str:
-    """A stored value as an agent reads it; long texts are cut (the tooltip has them whole)."""
+def value_text(field: str, value: Any, *, limit: int | None = 60, masked: bool = True) -> str:
+    """A stored value as an agent reads it; long texts are cut (the tooltip has them whole).
+
+    Personal fields are masked unless ``masked`` is False (what the agent typed themself).
+    """
     if value is None or value == "":
         return EMPTY
+    if masked and field in PERSONAL_FIELDS:  # the history never shows a phone or ID number whole
+        return mask_field(field, str(value)) or EMPTY
     labeller = _CODE_LABELS.get(field)
     if labeller is not None:
         try:
@@ -93,6 +99,8 @@ def value_text(field: str, value: Any, *, limit: int | None = 60) -> str:
             return fmt_date(date.fromisoformat(text))
         except ValueError:
             pass
+    if masked:  # a number typed into a description or a note
+        text = mask_text(text)
     if limit is not None and len(text) > limit:
         return text[: limit - 1] + "…"
     return text

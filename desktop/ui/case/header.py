@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.codes import OPEN_STATUSES, Status, status_label
 from desktop.domain.deadline_state import DeadlineState, deadline_state, state_label, time_left_text
 from desktop.domain.deadlines import Deadline
+from desktop.domain.masking import mask_name, mask_phone
 from desktop.formatting import fmt_date, fmt_datetime
 from desktop.i18n import _
 from desktop.services.records import ComplaintRecord
@@ -107,8 +108,8 @@ class CaseHeader(QFrame):
             self.trace_dialog.deleteLater()
             self.trace_dialog = None
         self.number.setText(record.number)
-        self.customer.setText(_("Customer: {name} ({phone})").format(name=record.customer_name,
-                                                                     phone=record.phone))
+        self.customer.setText(_("Customer: {name} ({phone})").format(name=mask_name(record.customer_name),
+                                                                     phone=mask_phone(record.phone)))
         self.status.setText(_("Status: {status}").format(status=status_label(record.status)))
         tooltip = trace_text(deadline) if deadline is not None else ""
         self.countdown.setToolTip(tooltip)

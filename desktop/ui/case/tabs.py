@@ -22,6 +22,7 @@ from desktop.formatting import fmt_datetime, fmt_money
 from desktop.i18n import _
 from desktop.services.records import ComplaintRecord
 from desktop.ui.case.field_names import EMPTY, field_name, reply_method_label
+from desktop.ui.case.personal import MaskedFields
 from desktop.ui.intake.fields import IntakeFields
 from desktop.ui.widgets.field_row import FieldRow
 
@@ -95,7 +96,7 @@ def _record_text(record: ComplaintRecord, name: str) -> str:
 
 
 class DetailsTab(CaseTab):
-    """The intake fields, editable with the same checks as at intake."""
+    """The intake fields, editable with the same checks as at intake; personal ones masked until revealed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +105,7 @@ class DetailsTab(CaseTab):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields = IntakeFields(host)
         self.fields.add_to(form)
+        self.masked = MaskedFields(self.fields, self)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(host)
@@ -119,14 +121,15 @@ class DetailsTab(CaseTab):
         self.fields.set_values(values)
 
     def load(self, record: ComplaintRecord) -> None:
-        self.fields.set_values({name: getattr(record, name) or "" for name in self.fields.rows})
+        self.fields.set_values(self.masked.mask({name: getattr(record, name) or "" for name in self.fields.rows}))
         self.fields.clear_errors()
 
     def set_editable(self, editable: bool) -> None:
-        self.fields.set_read_only(not editable)
+        self.masked.set_editable(editable)
 
     def retranslate(self) -> None:
         self.fields.retranslate()
+        self.masked.retranslate()
 
 
 class NotesTab(CaseTab):

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from desktop.domain.codes import status_label
+from desktop.domain.masking import mask_text
 from desktop.domain.workflow import TRANSITIONS, Action
 from desktop.formatting import fmt_datetime
 from desktop.i18n import N_, _
@@ -48,7 +49,7 @@ def _short_note(event: EventRecord) -> str:
     # An archived letter's note is its full SHA-256; the short form is enough to tell revisions apart.
     if event.kind == "letter" and event.note and event.note.startswith("SHA-256 ") and len(event.note) > 24:
         return event.note[:20] + "…"
-    return event.note or ""
+    return mask_text(event.note or "")  # a reason may quote the customer's number
 
 
 def change_lines(event: EventRecord, *, limit: int | None = 60) -> list[str]:

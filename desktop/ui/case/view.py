@@ -10,12 +10,13 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import Deadline
 from desktop.domain.intake import INPUT_FIELDS, IntakeError
+from desktop.domain.masking import mask_text
 from desktop.domain.validation import FieldError
 from desktop.domain.workflow import TRANSITIONS, Action, IllegalTransitionError, MissingReasonError
 from desktop.formatting import fmt_datetime
@@ -27,8 +28,10 @@ from desktop.services.errors import ConcurrentEditError, ServiceError
 from desktop.services.records import ComplaintRecord
 from desktop.ui.case.citations import CitationsTab, LetterArea
 from desktop.ui.case.conflict import ConflictChoice, ConflictDialog, KeptEditsBanner
+from desktop.ui.case.field_names import field_name
 from desktop.ui.case.header import CaseHeader
 from desktop.ui.case.letter_actions import LetterActions
+from desktop.ui.case.personal import RevealDialog, RevealMode
 from desktop.ui.case.tabs import CaseTab, DetailsTab, FollowUpTab, NotesTab, ResolutionTab
 from desktop.ui.case.timeline import TimelineTab
 from desktop.ui.case.transitions import TransitionBar, ask_step_input
@@ -79,6 +82,7 @@ class CaseView(QWidget):
         self.citations.attach_requested.connect(self.attach_citation)
         self.letters.message.connect(self._show_letter_message)
         self.letters.history_changed.connect(self._after_side_record)
+        self.details.masked.reveal_requested.connect(self.reveal_field)
         self.retranslate()
         self.setEnabled(False)  # until a case is shown
 
@@ -193,7 +197,8 @@ class CaseView(QWidget):
             return False
         except Exception as error:  # the store may be unreachable: keep the edits, say why
             log.exception("saving case %s failed", self.record.number)
-            self.message.show_message(_("Not saved: {error}. Your edits are kept.").format(error=error))
+            self.message.show_message(_("Not saved: {error}. Your edits are kept.").format(
+                error=mask_text(str(error))))
             return False
         self.drafts.delete(kept_edits_key(record.number))
         self._after_change(record, _("Saved (version {version}).").format(version=record.version))
@@ -285,6 +290,37 @@ class CaseView(QWidget):
             self.message.show_message(error.message)
             return
         self._after_change(record, _("Done: {action}.").format(action=_(TRANSITIONS[action].label)))
+
+    # -- personal data -------------------------------------------------------------------------
+    def reveal_field(self, name: str) -> bool:
+        """Ask why, then show the stored value of a masked field (or copy it unseen); True when done."""
+        if self.record is None:
+            return False
+        label = field_name(name)
+        answer = RevealDialog.ask(self, label)
+        if answer is None:
+            return False
+        reason, mode = answer
+        privacy, actor, number = self.services.privacy, self.services.actor, self.record.number
+        try:
+            if mode is RevealMode.COPY:
+                value = privacy.use_without_showing(actor, number, name, reason)
+            else:
+                value = privacy.reveal(actor, number, name, reason)
+        except ServiceError as error:
+            self.message.show_message(str(error))
+            return False
+        self.message.show_message(None)
+        if mode is RevealMode.COPY:
+            clipboard = QGuiApplication.clipboard()
+            clipboard.setText(value or "")
+            self.info.setText(_("{field} is on the clipboard (not shown); the access is recorded.").format(
+                field=label))
+            return True
+        self.details.masked.show_revealed(name, value or "")
+        self._loaded[name] = value or ""
+        self.info.setText(_("{field} is shown in full; the access is recorded.").format(field=label))
+        return True
 
     # -- law and letters -------------------------------------------------------------------
     def attach_citation(self, citation: Citation, *, confirmed: bool = False) -> bool:

@@ -98,7 +98,7 @@ def test_conflict_keep_mine_saves_over_theirs_and_keeps_their_other_edits(
     record = services.complaints.get(case_number)
     assert record.description == "我改过的描述"
     assert record.address == "北京"  # their other edit survives
-    assert view.details.fields.line_edits["address"].text() == "北京"
+    assert view.details.fields.line_edits["address"].text() == "北*"  # shown masked (see test_case_privacy.py)
     history = [e.changes for e in services.complaints.events(case_number) if e.kind == "updated"]
     assert history[0]["description"][1] == "同事改过的描述"  # theirs stays in the history
     assert DraftStore().list(CASE_EDIT) == []  # saved, so the safety copy is gone
@@ -158,7 +158,7 @@ def test_two_views_on_two_seats_both_versions_are_shown(
     monkeypatch.setattr(ConflictDialog, "ask", classmethod(answer))
     assert not mine.save()
     row = [dialogs[0].cell(0, column) for column in range(3)]
-    assert row == [field_name("customer_name"), "王芳芳", "王方"]
+    assert row == [field_name("customer_name"), "王**", "王方"]  # their personal data stays masked
     clipboard = QGuiApplication.clipboard()
     assert clipboard is not None and "王方" in clipboard.text()
     assert conflict.mine_as_text(dialogs[0].error).endswith("王方")

@@ -1,7 +1,7 @@
 """words of cited complaints, for suggestions that learn from the site's own cases
 
 Revision ID: 0012_law_case_terms
-Revises: 0005_drop_day_category_index
+Revises: privacy_0006_access_log
 Create Date: 2026-11-28
 
 When an agent cites an article, the complaint's telling words are kept here (once per complaint);
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_law_case_terms"
-down_revision: str | None = "0005_drop_day_category_index"
+down_revision: str | None = "privacy_0006_access_log"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -31,7 +31,11 @@ class Keyword:
     text: str
     weight: float
     strong: bool
-    pattern: re.Pattern[str] | None  # set for gap keywords only
+    pattern: re.Pattern[str] | None
+    # A number must stand alone (120 the ambulance, never inside 1200; 0元 never inside 100元), and
+    # a two-character keyword must start and end on word boundaries; longer ones need one.
+    both_boundaries: bool = True
+    first: str = ""  # its first character: a note without it cannot hold the keyword
 
     def found_in(self, text: str, cuts: frozenset[int]) -> bool:
         """Whether the keyword occurs in (normalised) ``text`` on word boundaries.
@@ -42,11 +46,9 @@ class Keyword:
         """
         if self.pattern is None:
             return False
-        # A number must stand alone: 120 is the ambulance, not part of 1200元; 0元 is not in 100元.
-        need_both = _visible_length(self.text) < _ONE_BOUNDARY_LENGTH or any(c.isdigit() for c in self.text)
         for match in self.pattern.finditer(text):
             starts, ends = match.start(1) in cuts, match.end(1) in cuts
-            if (starts and ends) if need_both else (starts or ends):
+            if (starts and ends) if self.both_boundaries else (starts or ends):
                 return True
         return False
 
@@ -82,7 +84,8 @@ def compile_keywords(per_article: Iterable[tuple[str, ...]]) -> list[tuple[Keywo
             # Longer phrases are more telling; sharing a keyword with n articles divides its say.
             weight = (1.0 + 0.3 * max(length - 2, -1)) / math.sqrt(listed_by[keyword])
             strong = length >= _STRONG_LENGTH and listed_by[keyword] == 1
-            entries.append(Keyword(keyword, weight, strong, _pattern(keyword)))
+            both = length < _ONE_BOUNDARY_LENGTH or any(c.isdigit() for c in keyword)
+            entries.append(Keyword(keyword, weight, strong, _pattern(keyword), both, normalize(keyword)[:1]))
         compiled.append(tuple(entries))
     return compiled
 
@@ -90,7 +93,8 @@ def compile_keywords(per_article: Iterable[tuple[str, ...]]) -> list[tuple[Keywo
 def match_keywords(keywords: tuple[Keyword, ...], text: str) -> KeywordMatch:
     """The article's keywords found in ``text``; a keyword inside a longer found one is not counted twice."""
     normalized, cuts = boundaries(text)
-    found = [k for k in keywords if k.found_in(normalized, cuts)]
+    present = set(normalized)
+    found = [k for k in keywords if k.first in present and k.found_in(normalized, cuts)]
     kept = [
         k for k in found
         if not any(k is not other and k.text in other.text and k.text != other.text for other in found)

@@ -19,7 +19,7 @@ fill the list, labelled as such.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -59,7 +59,11 @@ class SiteEvidence:
 
     similar_cited: Mapping[Ref, int] = field(default_factory=dict)  # similar earlier cases citing it
     similar_cases: int = 0  # how many similar earlier cases were found
-    category_top: Sequence[tuple[Ref, int]] = ()  # most-cited articles for the category, with counts
+    # The category's most-cited articles with their counts; asked only when a note says too little.
+    category_top_loader: Callable[[], Sequence[tuple[Ref, int]]] | None = None
+
+    def category_top(self) -> Sequence[tuple[Ref, int]]:
+        return self.category_top_loader() if self.category_top_loader is not None else ()
 
 
 @dataclass(frozen=True)
@@ -210,7 +214,7 @@ class Suggester:
                   text: str) -> list[Suggestion]:
         """The category's most-cited articles at the site, else the pack's standard ones for it."""
         offered: list[Suggestion] = []
-        for ref, count in site.category_top:
+        for ref, count in site.category_top():
             row = self._row_of.get(ref)
             if row is None or id(self._entries[row][1]) in taken or not self._allowed(ref, text, category):
                 continue

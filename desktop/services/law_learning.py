@@ -11,10 +11,12 @@ count. Plain SQL, so SQLite and PostgreSQL behave alike. A site can switch it of
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.law.suggest import Ref, SiteEvidence, query_words
@@ -42,6 +44,15 @@ def remember_cited_complaint(session: Session, complaint: Complaint) -> None:
                         for term in complaint_terms(complaint.description, complaint.demand))
 
 
+# Raw SQL through the connection: these run on every case opened, and building ORM statements
+# would cost several times the database's own work. Both are plain SQL for SQLite and PostgreSQL.
+_POSTINGS = text(
+    "SELECT complaint_id FROM case_terms WHERE term = :term ORDER BY complaint_id DESC LIMIT :limit")
+_CITED = text(
+    "SELECT statute_key, article, count(DISTINCT complaint_id) FROM complaint_citations "
+    "WHERE complaint_id IN :ids GROUP BY statute_key, article").bindparams(bindparam("ids", expanding=True))
+
+
 class SiteLearning:
     def __init__(self, sessions: sessionmaker[Session], site: SiteSettingsService) -> None:
         self._sessions = sessions
@@ -53,44 +64,19 @@ class SiteLearning:
     def evidence(self, text: str, category: str | None, *, exclude_complaint_id: int | None = None) -> SiteEvidence:
         if not self.enabled():
             return SiteEvidence()
-        terms = list(dict.fromkeys(query_words(text)))
+        terms = list(dict.fromkeys(query_words(text)))[:MAX_TERMS]
         with self._sessions() as session:
-            similar = self._similar_cases(session, terms, exclude_complaint_id)
+            connection = session.connection()
+            similar = _similar_cases(connection, terms, exclude_complaint_id)
             cited: dict[Ref, int] = {}
             if similar:
-                rows = session.execute(
-                    select(ComplaintCitation.statute_key, ComplaintCitation.article,
-                           func.count(func.distinct(ComplaintCitation.complaint_id)))
-                    .where(ComplaintCitation.complaint_id.in_(similar))
-                    .group_by(ComplaintCitation.statute_key, ComplaintCitation.article))
+                rows = connection.execute(_CITED, {"ids": similar})
                 cited = {(key, int(article)): int(count) for key, article, count in rows}
-            top = self._category_top(session, category, exclude_complaint_id) if category else ()
-        return SiteEvidence(similar_cited=cited, similar_cases=len(similar), category_top=top)
+        loader = partial(self._category_top, category, exclude_complaint_id) if category else None
+        return SiteEvidence(similar_cited=cited, similar_cases=len(similar), category_top_loader=loader)
 
-    @staticmethod
-    def _similar_cases(session: Session, terms: Sequence[str], exclude: int | None) -> list[int]:
-        if not terms:
-            return []
-        # Rarer words say more: look up the least common ones (a bounded count each).
-        frequency = {
-            term: session.execute(select(func.count()).select_from(
-                select(CaseTerm.complaint_id).where(CaseTerm.term == term).limit(POSTINGS_PER_TERM * 10)
-                .subquery())).scalar_one()
-            for term in terms[:MAX_TERMS * 2]
-        }
-        chosen = sorted((t for t, n in frequency.items() if n), key=lambda t: frequency[t])[:MAX_TERMS]
-        shared: Counter[int] = Counter()
-        for term in chosen:
-            shared.update(session.execute(
-                select(CaseTerm.complaint_id).where(CaseTerm.term == term)
-                .order_by(CaseTerm.complaint_id.desc()).limit(POSTINGS_PER_TERM)).scalars())
-        needed = min(2, len(chosen))
-        return [complaint_id for complaint_id, count in shared.most_common(MAX_SIMILAR * 2)
-                if count >= needed and complaint_id != exclude][:MAX_SIMILAR]
-
-    @staticmethod
-    def _category_top(session: Session, category: str, exclude: int | None) -> list[tuple[Ref, int]]:
-        """The category's most-cited articles at this site (for notes that say too little)."""
+    def _category_top(self, category: str, exclude: int | None) -> list[tuple[Ref, int]]:
+        """The category's most-cited articles at this site (asked only for notes that say too little)."""
         cases = func.count(func.distinct(ComplaintCitation.complaint_id))
         query = (select(ComplaintCitation.statute_key, ComplaintCitation.article, cases)
                  .join(Complaint, Complaint.id == ComplaintCitation.complaint_id)
@@ -99,4 +85,27 @@ class SiteLearning:
                  .order_by(cases.desc()).limit(5))
         if exclude is not None:
             query = query.where(ComplaintCitation.complaint_id != exclude)
-        return [((key, int(article)), int(count)) for key, article, count in session.execute(query)]
+        with self._sessions() as session:
+            return [((key, int(article)), int(count)) for key, article, count in session.execute(query)]
+
+
+def _similar_cases(connection: Connection, terms: Sequence[str], exclude: int | None) -> list[int]:
+    """Earlier cited complaints sharing the note's words, most alike first.
+
+    Each word reads at most :data:`POSTINGS_PER_TERM` of its most recent cases; a word found in
+    fewer cases says more (weight log(cap / found)), and a case must share two words at least.
+    """
+    postings = {term: connection.execute(_POSTINGS, {"term": term, "limit": POSTINGS_PER_TERM}).scalars().all()
+                for term in terms}
+    postings = {term: ids for term, ids in postings.items() if ids}
+    shared: Counter[int] = Counter()
+    weight: defaultdict[int, float] = defaultdict(float)
+    for ids in postings.values():
+        telling = math.log(1 + POSTINGS_PER_TERM / len(ids))
+        for complaint_id in ids:
+            shared[complaint_id] += 1
+            weight[complaint_id] += telling
+    needed = min(2, len(postings))
+    alike = [complaint_id for complaint_id, count in shared.items() if count >= needed and complaint_id != exclude]
+    alike.sort(key=lambda complaint_id: -weight[complaint_id])
+    return alike[:MAX_SIMILAR]

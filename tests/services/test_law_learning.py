@@ -87,7 +87,7 @@ def test_similar_cases_raise_what_they_cited_on_postgresql(postgres_url: str) ->
 def test_category_fallback_uses_the_sites_most_cited_articles(services: AppServices) -> None:
     _seed(services, 3)
     site = services.law_learning.evidence("网络不好", "broadband")
-    assert site.category_top[0] == (ARTICLE, 3)
+    assert site.category_top()[0] == (ARTICLE, 3)
     suggestions = LawIndex(services.law_pack).suggest("有点问题", "broadband", limit=8, site=site)
     labelled = [s for s in suggestions if s.fallback and (s.statute.key, s.article.number) == ARTICLE]
     assert labelled and "最常引用" in labelled[0].reasons[0]

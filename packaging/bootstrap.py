@@ -93,6 +93,8 @@ def cmd_test(args: list[str]) -> int:
     steps = [
         ("ruff", [str(python), "-m", "ruff", "check", "desktop", "tests", "packaging"]),
         ("mypy", [str(python), "-m", "mypy"]),
+        # Dependencies point one way (pyproject.toml [tool.importlinter]): a checked contract.
+        ("import contracts", [str(python.parent / ("lint-imports.exe" if os.name == "nt" else "lint-imports"))]),
         ("alembic upgrade", [*alembic, "upgrade", "head"]),
         ("alembic check", [*alembic, "check"]),
     ]

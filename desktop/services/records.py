@@ -6,7 +6,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
+
+# The queue/history row is a store shape (its fields are the columns the store selects); services
+# hand it on with the other records, so it is re-exported here.
+from desktop.store.summary import ComplaintSummary as ComplaintSummary
 
 
 @dataclass(frozen=True)
@@ -22,24 +26,6 @@ class Actor:
     @property
     def is_supervisor(self) -> bool:
         return self.role in ("supervisor", "admin")
-
-
-class ComplaintSummary(NamedTuple):
-    """One queue / history row (a named tuple: pages of them are built from SQL rows in C)."""
-
-    id: int
-    number: str
-    received_at: datetime
-    customer_name: str
-    phone: str
-    category: str
-    channel: str
-    status: str
-    agent_name: str | None
-    reply_due_date: date
-    reply_due_at: datetime
-    calendar_provisional: bool
-    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from itertools import starmap
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, select
 
-from desktop.services.records import ComplaintSummary
 from desktop.store.models import Complaint, User
+
+
+class ComplaintSummary(NamedTuple):
+    """One queue / history row (a named tuple: pages of them are built from SQL rows in C)."""
+
+    id: int
+    number: str
+    received_at: datetime
+    customer_name: str
+    phone: str
+    category: str
+    channel: str
+    status: str
+    agent_name: str | None
+    reply_due_date: date
+    reply_due_at: datetime
+    calendar_provisional: bool
+    description: str = ""
+
 
 SUMMARY_COLUMNS = (
     Complaint.id, Complaint.number, Complaint.received_at, Complaint.customer_name, Complaint.phone,

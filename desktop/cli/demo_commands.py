@@ -45,7 +45,7 @@ def handle_demo(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(_("--count must be at least 1."))
     services = ctx.services()
     started = time.perf_counter()
-    added = generate(services.sessions, services.complaints, services.users, services.actor, args.count,
+    added = generate(services.sessions, services.complaints, services.actor, args.count,
                      seed=args.seed, progress=_progress(args.count))  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
     ctx.emit({"added": added, "seconds": round(seconds, 1), "total": services.complaints.count()},

@@ -35,6 +35,7 @@ from desktop.i18n import N_, _, ngettext
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
+from desktop.services.permissions import allowed
 
 TEXT_KEYS = ("operator_name", "site_name", "site_address")
 TEXT_LABELS = {
@@ -57,7 +58,7 @@ class SiteSettingsDialog(QDialog):
         self.setObjectName("site_settings_dialog")
         self.setWindowTitle(_("Site settings"))
         self.services = services
-        self.editable = services.actor.is_supervisor
+        self.editable = allowed(services.actor.role, "site.edit")
         self.report = ""  # what the last successful save did, for the caller's status bar
         self.texts: dict[str, QLineEdit] = {}
         self.spins: dict[str, QSpinBox] = {}

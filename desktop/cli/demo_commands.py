@@ -43,7 +43,10 @@ def handle_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.count < 1:
         raise CliError(_("--count must be at least 1."))
+    from desktop.services.permissions import require
+
     services = ctx.services()
+    require(services.actor, "demo.generate")  # bulk rows bypass the case services
     started = time.perf_counter()
     added = generate(services.sessions, services.complaints, services.actor, args.count,
                      seed=args.seed, progress=_progress(args.count))  # type: ignore[arg-type]

@@ -41,18 +41,14 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def handle_export(args: argparse.Namespace, ctx: CliContext) -> int:
     services = ctx.services()
+    pages = services.complaints.export_pages(services.actor)  # refused here, before a file is created
     # utf-8-sig so that Excel on a Chinese PC opens the file without mojibake.
     handle = args.out.open("w", encoding="utf-8-sig", newline="") if args.out else sys.stdout
     try:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_FIELDS)
-        offset, page = 0, 5000
-        while True:
-            rows = services.complaints.list(limit=page, offset=offset)
+        for rows in pages:
             writer.writerows(export_rows(rows))
-            if len(rows) < page:
-                break
-            offset += page
     finally:
         if args.out:
             handle.close()

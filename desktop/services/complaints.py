@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -211,6 +211,23 @@ class ComplaintService:
             query = query.where(Complaint.number != exclude_number)
         with self._sessions() as session:
             return fetch_summaries(session.connection(), query)
+
+    @guarded("case.export")
+    def export_pages(self, actor: Actor, page: int = 5000) -> Iterator[list[ComplaintSummary]]:
+        """Every complaint in ``actor``'s scope, a page at a time, in deadline order (CSV export)."""
+        scope = case_scope(actor)
+        offset = 0
+        while True:
+            query = summary_select(with_description=True)
+            if scope is not None:
+                query = query.where(scope)
+            query = query.order_by(Complaint.reply_due_at, Complaint.id).limit(page).offset(offset)
+            with self._sessions() as session:
+                rows = fetch_summaries(session.connection(), query)
+            yield rows
+            if len(rows) < page:
+                return
+            offset += page
 
     @guarded("case.read")
     def list(self, *, status: str | None = None, overdue: bool = False, limit: int = 200,

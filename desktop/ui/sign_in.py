@@ -61,7 +61,8 @@ class SignInForm(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020;")
         self.submit_button = QPushButton(self)
-        self.submit_button.setDefault(True)
+        # Enter in any field submits once (returnPressed); not also as a dialog's default button.
+        self.submit_button.setAutoDefault(False)
         self.submit_button.clicked.connect(self.submit)
         self.form = QFormLayout()
         self.form.addRow(_("&Login:"), self.login_edit)
@@ -155,7 +156,9 @@ class SignInDialog(QDialog):
         self.form = SignInForm(store.identity.sign_in, store.identity.change_password, login=login, parent=self)
         self.form.signed_in.connect(self._signed_in)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Quit"))
+        quit_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        quit_button.setText(_("Quit"))
+        quit_button.setAutoDefault(False)  # Enter signs in; it never quits
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)

@@ -214,6 +214,8 @@ class IdleLock(QObject):
         layout.addWidget(self.form, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.form.setFixedWidth(440)
+        self.notice.setFixedWidth(440)
+        self.notice.setStyleSheet("font-weight: bold;")
         self.cover.hide()
         self._disabled: list[QWidget] = []
         self._hidden_windows: list[QWidget] = []
@@ -247,6 +249,7 @@ class IdleLock(QObject):
         self.notice.setText(_("Locked after {minutes} minutes without input. {name}'s unsaved work is kept; "
                               "sign in again to continue.").format(minutes=self.timer.interval() // 60_000,
                                                                    name=self.services.actor.display_name))
+        self.notice.setMinimumHeight(self.notice.heightForWidth(self.notice.width()))
         self._disabled = [w for w in self._work_widgets() if w.isEnabled()]
         for widget in self._disabled:
             widget.setEnabled(False)

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 import pytest
 
 import desktop.services
-from desktop.i18n import _
 from desktop.domain.intake import parse_input
+from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.index import LawIndex
 from desktop.services.app import AppServices

@@ -66,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             services = store.sign_in(DEMO_LOGIN, DEMO_PASSWORD)
             generate(services.sessions, services.complaints, services.actor, DEMO_ROWS)
             settings.set("user_login", DEMO_LOGIN)
+        elif not store.identity.is_set_up():
+            report_startup_error(_("Nobody can sign in to this database yet (it was created before sign-in "
+                                   "existed): an administrator first runs “complaint-desk setup --admin LOGIN”."))
+            return 2
         elif args.screenshot:
             services = store.sign_in(args.user or DEMO_LOGIN, DEMO_PASSWORD)  # screenshots: demo stores only
         else:

@@ -92,7 +92,7 @@ def _new_password(path: Path | None, prompt: str) -> str:
 
 def handle_setup(args: argparse.Namespace, ctx: CliContext) -> int:
     identity = ctx.store().identity
-    if identity.has_accounts():
+    if identity.is_set_up():
         raise CliError(_("This store is already set up; an administrator adds further accounts with "
                          "“complaint-desk user add”."))
     password = _new_password(args.new_password_file, _("Password for {login}: ").format(login=args.admin))

@@ -126,18 +126,36 @@ class IdentityService:
         self._sessions = sessions
 
     def has_accounts(self) -> bool:
+        """Whether the store has any account at all (a store with none becomes a demo in the desk)."""
         with self._sessions() as session:
             return bool(session.execute(select(func.count(User.id))).scalar_one())
 
+    def is_set_up(self) -> bool:
+        """Whether anyone can sign in: some account has a password."""
+        with self._sessions() as session:
+            return bool(session.execute(select(func.count(User.id))
+                                        .where(User.password_hash.is_not(None))).scalar_one())
+
     def setup(self, login: str, display_name: str, password: str) -> Actor:
-        """Create the first admin of an empty store; refused once the store has any account."""
+        """Create the first admin; refused once any account has a password.
+
+        A store from before sign-in existed has accounts without passwords: setup then makes ``login``
+        (existing or new) its admin, so that store can be used again.
+        """
         login = check_login(login)
         check_password_strength(password, login)
         with self._sessions.begin() as session:
-            if session.execute(select(func.count(User.id))).scalar_one():
+            if session.execute(select(func.count(User.id)).where(User.password_hash.is_not(None))).scalar_one():
                 raise ServiceError(_("This store is already set up; an administrator adds further accounts "
                                      "with “complaint-desk user add”."))
-            user = new_user(session, login, display_name.strip() or login, "admin", None, hash_password(password))
+            user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
+            if user is None:
+                user = new_user(session, login, display_name.strip() or login, "admin", None,
+                                hash_password(password))
+            else:
+                user.role, user.active, user.must_change_password = "admin", True, False
+                user.password_hash = hash_password(password)
+                user.password_changed_at = datetime.now(UTC)
             actor = actor_of(session, user)
             audit(session, actor, "setup", login, {"role": "admin"})
             return actor

@@ -66,7 +66,8 @@ NO_ACTOR: dict[str, str] = {
     "IdentityService.sign_in": "this is how an actor comes to exist",
     "IdentityService.change_password": "checks the current password itself",
     "IdentityService.setup": "creates the first admin of an empty store only",
-    "IdentityService.has_accounts": "whether setup is still needed",
+    "IdentityService.has_accounts": "whether the store is empty (becomes a demo)",
+    "IdentityService.is_set_up": "whether setup is still needed",
 }
 
 

@@ -191,3 +191,19 @@ def test_scope_agents_see_their_team_supervisors_their_teams(db_url: str, servic
     finally:
         for seat in seats:
             seat.close()
+
+
+def test_setup_claims_a_store_from_before_sign_in(store: Store) -> None:
+    """Accounts without passwords (created before sign-in existed) cannot sign in; setup makes one the admin."""
+    from desktop.services.identity import new_user
+
+    with store.sessions.begin() as session:
+        new_user(session, "laowang", "老王", "agent", "一班", None)
+    assert store.identity.has_accounts() and not store.identity.is_set_up()
+    with pytest.raises(SignInError):
+        store.identity.sign_in("laowang", "")
+    admin = store.identity.setup("laowang", "老王", ADMIN_PASSWORD)
+    assert admin.role == "admin" and store.identity.is_set_up()
+    assert users_named(store, "laowang") == 1
+    with pytest.raises(ServiceError, match="已初始化"):
+        store.identity.setup("laowang", "老王", ADMIN_PASSWORD)

@@ -20,7 +20,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from desktop.i18n import N_, _
 from desktop.services.errors import PermissionDeniedError
@@ -89,21 +89,24 @@ def role_label(role: str) -> str:
     return labels.get(role, role)
 
 
-def case_scope(actor: Actor) -> ColumnElement[bool] | None:
-    """SQL condition for the cases ``actor`` may see (``None``: all of them)."""
+def case_scope(actor: Actor, *, indexed: bool = False) -> ColumnElement[bool] | None:
+    """SQL condition for the cases ``actor`` may see (``None``: all of them).
+
+    One term on the case's owner (assigned agent, else who registered it), wrapped in COALESCE on
+    purpose: no index serves it, so SQLite keeps walking the queue's sort index and tests each row,
+    instead of collecting every team case by agent and sorting them all (0.9 ms instead of 158 ms for
+    a first page of 50 000 rows). ``indexed=True`` gives the same set as terms the agent indexes can
+    serve, for counts (nothing to sort there).
+    """
     if actor.role == ADMIN:
         return None
     teams = actor.teams
-    if teams:
-        members = select(User.id).where(User.team.in_(teams)).scalar_subquery()
-        owned: ColumnElement[bool] = or_(Complaint.assigned_agent_id == actor.id,
-                                         Complaint.assigned_agent_id.in_(members))
-        unassigned = and_(Complaint.assigned_agent_id.is_(None),
-                          or_(Complaint.created_by_id == actor.id, Complaint.created_by_id.in_(members)))
-    else:  # no team recorded: the team is the agent alone
-        owned = Complaint.assigned_agent_id == actor.id
-        unassigned = and_(Complaint.assigned_agent_id.is_(None), Complaint.created_by_id == actor.id)
-    return or_(owned, unassigned)
+    members = (select(User.id).where(or_(User.team.in_(teams), User.id == actor.id)) if teams
+               else select(User.id).where(User.id == actor.id))  # no team recorded: the agent alone
+    if indexed:
+        return or_(Complaint.assigned_agent_id.in_(members),
+                   and_(Complaint.assigned_agent_id.is_(None), Complaint.created_by_id.in_(members)))
+    return func.coalesce(Complaint.assigned_agent_id, Complaint.created_by_id).in_(members)
 
 
 P = ParamSpec("P")

@@ -253,8 +253,10 @@ class IdleLock(QObject):
         self._disabled = [w for w in self._work_widgets() if w.isEnabled()]
         for widget in self._disabled:
             widget.setEnabled(False)
+        # Other windows with case data (statistics, …) hide too; a modal dialog is left alone
+        # (hiding it would end its exec() as if cancelled), and stays above the cover.
         self._hidden_windows = [w for w in QApplication.topLevelWidgets()
-                                if w.isVisible() and w is not self.window and not isinstance(w, QDialog)]
+                                if w.isVisible() and w is not self.window and not w.isModal()]
         for other in self._hidden_windows:
             other.hide()
         self.cover.setGeometry(self.window.rect())

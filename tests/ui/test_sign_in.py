@@ -96,9 +96,12 @@ def test_idle_lock_hides_the_work_and_keeps_unsaved_intake_text(
     name = window.intake.fields.editors["customer_name"]
     name.setFocus()
     type_text(qtbot, "孙悦")
+    statistics = window.open_statistics()
+    assert statistics.isVisible()
     lock = window.idle_lock
     assert lock.timer.isActive() and lock.timer.interval() == 10 * 60_000  # the site default
     lock.lock()  # what the timer does after 10 minutes without input
+    assert not statistics.isVisible()
     assert lock.locked and lock.cover.geometry() == window.rect()
     assert not window.centralWidget().isEnabled() and not window.menuBar().isEnabled()
     assert "未保存的内容均已保留" in lock.notice.text()
@@ -114,7 +117,8 @@ def test_idle_lock_hides_the_work_and_keeps_unsaved_intake_text(
     fill(qtbot, lock.form.password_edit, TEST_PASSWORD)
     qtbot.keyClick(lock.form.password_edit, Qt.Key.Key_Return)
     assert not lock.locked and window.centralWidget().isEnabled() and window.menuBar().isEnabled()
-    assert name.text() == "孙悦" and window.intake.has_unsaved_input()
+    assert name.text() == "孙悦" and window.intake.has_unsaved_input() and statistics.isVisible()
+    statistics.close()
 
 
 def test_idle_lock_minutes_is_a_site_setting(services: AppServices) -> None:

@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
 
         if not SiteSettingsDialog.ask(self.services, self):
             return False
+        self.idle_lock.set_minutes(int(self.services.site.get("idle_lock_minutes")))
         self.queue_model.refresh()
         self.refresh_counts()
         return True

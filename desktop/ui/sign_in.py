@@ -225,6 +225,12 @@ class IdleLock(QObject):
         window.installEventFilter(self)
         self.timer.start()
 
+    def set_minutes(self, minutes: int) -> None:
+        """A changed site setting applies from the next input on."""
+        self.timer.setInterval(max(1, minutes) * 60_000)
+        if not self.locked:
+            self.timer.start()
+
     @property
     def locked(self) -> bool:
         return self.cover.isVisible()

@@ -126,3 +126,18 @@ def test_idle_lock_minutes_is_a_site_setting(services: AppServices) -> None:
     assert services.site.get("idle_lock_minutes") == 3
     with pytest.raises(ServiceError, match="1 到 240 分钟"):
         services.site.set(services.actor, "idle_lock_minutes", 0)
+
+
+def test_site_settings_dialog_sets_the_idle_lock(qtbot: Any, services: AppServices,
+                                                  desk_settings: Settings) -> None:
+    from desktop.ui.site_settings import SiteSettingsDialog
+
+    window = open_window(qtbot, services, desk_settings)
+    dialog = SiteSettingsDialog(services, window)
+    qtbot.addWidget(dialog)
+    assert dialog.idle_spin.value() == 10 and not dialog.idle_spin.isReadOnly()
+    dialog.idle_spin.setValue(5)
+    assert dialog.save()
+    assert services.site.get("idle_lock_minutes") == 5
+    window.idle_lock.set_minutes(5)
+    assert window.idle_lock.timer.interval() == 5 * 60_000 and window.idle_lock.timer.isActive()

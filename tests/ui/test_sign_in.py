@@ -141,3 +141,44 @@ def test_site_settings_dialog_sets_the_idle_lock(qtbot: Any, services: AppServic
     assert services.site.get("idle_lock_minutes") == 5
     window.idle_lock.set_minutes(5)
     assert window.idle_lock.timer.interval() == 5 * 60_000 and window.idle_lock.timer.isActive()
+
+
+def test_the_desk_asks_for_sign_in_before_any_window_with_case_data(
+        qtbot: Any, services: AppServices, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python -m desktop`` on a set-up store: the sign-in dialog comes first, then the signed-in desk."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    import desktop.__main__ as entry
+
+    open_as(services.url, "clerk", display_name="王芳").close()
+    seen: dict[str, Any] = {}
+
+    def sign_in_when_asked() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, SignInDialog) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(20, sign_in_when_asked)
+            return
+        seen["windows_behind_dialog"] = [w for w in QApplication.topLevelWidgets()
+                                         if isinstance(w, MainWindow) and w.isVisible()]
+        seen["offered_login"] = dialog.form.login_edit.text()
+        dialog.form.password_edit.setText(TEST_PASSWORD)
+        dialog.form.submit()
+        QTimer.singleShot(20, close_desk)
+
+    def close_desk() -> None:
+        window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()),
+                      None)
+        if window is None:
+            QTimer.singleShot(20, close_desk)
+            return
+        seen["status"] = window.status.agent.text()
+        window.runner.wait()
+        window.close()
+        QApplication.quit()
+
+    QTimer.singleShot(0, sign_in_when_asked)
+    assert entry.main(["--db", services.url, "--user", "clerk"]) == 0
+    assert seen["windows_behind_dialog"] == [] and seen["offered_login"] == "clerk"
+    assert seen["status"] == "已登录：王芳（clerk，坐席）"

@@ -19,8 +19,8 @@ from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.case_rows import add_event, load_case
-from desktop.services.errors import ConcurrentEditError
-from desktop.services.permissions import case_scope, guarded
+from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
+from desktop.services.permissions import case_scope, guarded, may_assign_to
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
 from desktop.store.models import Complaint, ComplaintEvent, ComplaintLink, NumberSequence, User
@@ -250,6 +250,9 @@ class ComplaintService:
             if row.version != expected_version:
                 raise ConcurrentEditError(self._record(session, row), dict(changes), expected_version)
             normalized = self._normalize_changes(row, changes)
+            if not may_assign_to(session, actor, normalized.get("assigned_agent_id")):
+                raise PermissionDeniedError(_("{name} may hand cases only to colleagues of their own team(s).")
+                                            .format(name=actor.display_name))
             diff = {k: [_jsonable(getattr(row, k)), _jsonable(v)] for k, v in normalized.items()
                     if getattr(row, k) != v}
             if not diff:

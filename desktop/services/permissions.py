@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from desktop.i18n import N_, _
 from desktop.services.errors import PermissionDeniedError
@@ -107,6 +108,14 @@ def case_scope(actor: Actor, *, indexed: bool = False) -> ColumnElement[bool] | 
         return or_(Complaint.assigned_agent_id.in_(members),
                    and_(Complaint.assigned_agent_id.is_(None), Complaint.created_by_id.in_(members)))
     return func.coalesce(Complaint.assigned_agent_id, Complaint.created_by_id).in_(members)
+
+
+def may_assign_to(session: Session, actor: Actor, user_id: int | None) -> bool:
+    """Whether ``actor`` may hand a case to ``user_id``: within their own scope (admins: anyone)."""
+    if user_id is None or actor.role == ADMIN or user_id == actor.id:
+        return True
+    team = session.execute(select(User.team).where(User.id == user_id, User.active.is_(True))).first()
+    return team is not None and team[0] is not None and team[0] in actor.teams
 
 
 P = ParamSpec("P")

@@ -188,6 +188,12 @@ def test_scope_agents_see_their_team_supervisors_their_teams(db_url: str, servic
         with pytest.raises(NotFoundError):
             one.letters.revisions(second)
         assert two.complaints.get(second).version == record.version
+        # Nor can a case be pushed out to another team (where its agent could no longer see it).
+        mine = one.complaints.get(first)
+        with pytest.raises(PermissionDeniedError, match="只能把案件交给本班组的同事"):
+            one.complaints.update(one.actor, first, {"assigned_agent_id": two.actor.id}, mine.version)
+        one.complaints.update(one.actor, first, {"assigned_agent_id": mate.actor.id}, mine.version)
+        assert services.complaints.get(first).assigned_agent_id == mate.actor.id
     finally:
         for seat in seats:
             seat.close()

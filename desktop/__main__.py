@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m desktop", description=_("Complaint Desk agent desk."))
     parser.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help=_("language of the interface"))
-    parser.add_argument("--user", metavar="LOGIN", help=_("acting user (default: the signed-in OS user)"))
+    parser.add_argument("--user", metavar="LOGIN", help=_("login to offer in the sign-in dialog"))
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
                         help=_("render a view with the current data to a PNG file and exit"))
     parser.add_argument("--view", choices=VIEWS, default="queue", help=_("the view to render with --screenshot"))
@@ -34,40 +34,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from desktop.logs import configure_file_logging
-    from desktop.services.app import AppServices
-    from desktop.services.demo import generate
+    from desktop.services.app import AppServices, Store
+    from desktop.services.demo import DEMO_LOGIN, DEMO_PASSWORD, ensure_demo_accounts, generate
     from desktop.services.errors import ServiceError
-    from desktop.services.queue import QueueFilter, QueueQuery
+    from desktop.services.users import default_login
     from desktop.settings import Settings
     from desktop.store.db import DatabaseUrlError
     from desktop.ui.application import create_application
     from desktop.ui.failures import install_excepthook, report_startup_error
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.sign_in import SignInDialog
 
     configure_file_logging()
     settings = Settings()
     set_language(args.lang or str(settings.get("language")) or "zh_CN")
     app = create_application([sys.argv[0]])
     try:
-        services = AppServices.open(args.db, user_login=args.user or settings.get("user_login") or None,
-                                    configured_url=settings.get("database_url") or None)
+        store = Store.open(args.db, configured_url=settings.get("database_url") or None)
     except (DatabaseUrlError, SQLAlchemyError, ServiceError) as error:
         reason = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's links
         report_startup_error(_("The database could not be opened: {reason}").format(reason=str(reason).strip()))
         return 2
     window: MainWindow | None = None
     install_excepthook(lambda: window)
+    services: AppServices | None = None
     try:
-        if services.queue.count(QueueQuery(filter=QueueFilter.ALL)) == 0:
-            # A new user should meet a working desk, not an empty table.
-            generate(services.sessions, services.complaints, services.users, services.actor, DEMO_ROWS)
+        if not store.identity.has_accounts():
+            # A store nobody set up (no "complaint-desk setup") is a demo: a new user meets a working
+            # desk with the documented demo accounts, signed in as the demo agent.
+            ensure_demo_accounts(store.sessions)
+            services = store.sign_in(DEMO_LOGIN, DEMO_PASSWORD)
+            generate(services.sessions, services.complaints, services.actor, DEMO_ROWS)
+            settings.set("user_login", DEMO_LOGIN)
+        elif not store.identity.is_set_up():
+            report_startup_error(_("Nobody can sign in to this database yet (it was created before sign-in "
+                                   "existed): an administrator first runs “complaint-desk setup --admin LOGIN”."))
+            return 2
+        elif args.screenshot:
+            services = store.sign_in(args.user or DEMO_LOGIN, DEMO_PASSWORD)  # screenshots: demo stores only
+        else:
+            login = args.user or str(settings.get("user_login") or "") or default_login()
+            services = SignInDialog.run(store, login)
+            if services is None:
+                return 0
+            settings.set("user_login", services.actor.login)
         window = MainWindow(services, settings, background=not args.screenshot)
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
         return app.exec()
+    except ServiceError as error:
+        report_startup_error(str(error))
+        return 2
     finally:
-        services.close()
+        store.close()
 
 
 def render_screenshot(window: object, view: str, path: Path) -> int:

@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 from desktop.law import Citation, LawIndex
 from desktop.law.evaluate import read_cases
 from desktop.services.app import AppServices
+from desktop.services.demo import demo_admin_seat
 from desktop.services.law_learning import complaint_terms
 from desktop.store.maintenance import analyze
 from desktop.store.models import CaseTerm, Complaint, ComplaintCitation
@@ -72,7 +73,7 @@ def seed_citations(app: AppServices, index: LawIndex, share: float, seed: int = 
 
 
 def run(url: str, share: float) -> dict[str, Any]:
-    app = AppServices.open(url, user_login="bench", display_name="基准测试")
+    app = demo_admin_seat(url)
     try:
         index = LawIndex(app.law_pack)
         index.suggest("宽带", "broadband")  # build the segmenter and BM25 first

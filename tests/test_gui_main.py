@@ -29,10 +29,10 @@ def test_screenshot_of_a_new_store_shows_the_demo_queue(tmp_path: Path) -> None:
     image = QImage(str(target))
     assert image.width() >= 1000 and image.height() >= 600
     # The empty store was filled with demo complaints so the first start shows a working desk.
-    from desktop.services.app import AppServices
     from desktop.services.queue import QueueFilter, QueueQuery
+    from tests.accounts import open_as
 
-    app = AppServices.open(f"sqlite:///{db.as_posix()}", user_login="tester")
+    app = open_as(f"sqlite:///{db.as_posix()}", "tester", role="admin")
     try:
         assert app.queue.count(QueueQuery(filter=QueueFilter.ALL)) == 300
     finally:

@@ -1,4 +1,4 @@
-"""``complaint-desk calendar import|years`` and ``complaint-desk user add|list``."""
+"""``complaint-desk calendar import|years``."""
 
 from __future__ import annotations
 
@@ -21,19 +21,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     years = commands.add_parser("years", help=_("which years have a confirmed official schedule"))
     years.add_argument("--json", action="store_true", help=_("print JSON"))
     years.set_defaults(handler=handle_years)
-
-    users = subparsers.add_parser("user", help=_("agents and supervisors"))
-    user_commands = users.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    add = user_commands.add_parser("add", help=_("add a user (supervisors only)"))
-    add.add_argument("login")
-    add.add_argument("--name", required=True)
-    add.add_argument("--role", default="agent", choices=("agent", "supervisor", "admin"))
-    add.add_argument("--team")
-    add.add_argument("--json", action="store_true", help=_("print JSON"))
-    add.set_defaults(handler=handle_user_add)
-    listing = user_commands.add_parser("list", help=_("list users"))
-    listing.add_argument("--json", action="store_true", help=_("print JSON"))
-    listing.set_defaults(handler=handle_user_list)
 
 
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -58,22 +45,4 @@ def handle_years(args: argparse.Namespace, ctx: CliContext) -> int:
     calendar = ctx.services().complaints.calendar
     years = sorted(calendar.official_years)
     ctx.emit({"official_years": years}, _("Official schedules: {years}").format(years=", ".join(map(str, years))))
-    return 0
-
-
-def handle_user_add(args: argparse.Namespace, ctx: CliContext) -> int:
-    services = ctx.services()
-    try:
-        user = services.users.add(services.actor, args.login, args.name, args.role, args.team)
-    except ServiceError as error:
-        raise CliError(str(error)) from None
-    ctx.emit({"login": user.login, "name": user.display_name, "role": user.role, "team": user.team},
-             f"{user.login}  {user.display_name}  {user.role}")
-    return 0
-
-
-def handle_user_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    users = ctx.services().users.list()
-    ctx.emit([{"login": u.login, "name": u.display_name, "role": u.role, "team": u.team} for u in users],
-             "\n".join(f"{u.login}  {u.display_name}  {u.role}  {u.team or ''}" for u in users))
     return 0

@@ -85,10 +85,10 @@ def _ca_passphrase(args: argparse.Namespace) -> bytes:
 
 def _require_supervisor(ctx: CliContext) -> None:
     from desktop.services.errors import ServiceError
-    from desktop.services.users import require_supervisor
+    from desktop.services.permissions import require
 
     try:
-        require_supervisor(ctx.services().actor)
+        require(ctx.services().actor, "keys.manage")
     except ServiceError as error:
         raise CliError(str(error)) from error
 

@@ -215,10 +215,10 @@ def handle_validate(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.services.errors import PermissionDeniedError
-    from desktop.services.users import require_supervisor
+    from desktop.services.permissions import require
 
     try:
-        require_supervisor(ctx.services().actor)
+        require(ctx.services().actor, "lawpack.import")
     except PermissionDeniedError as error:
         raise CliError(str(error)) from None
     try:

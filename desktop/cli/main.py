@@ -11,10 +11,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.masking import mask_text
 from desktop.i18n import _
+from desktop.services.errors import ServiceError
 
 COMMAND_MODULES = (
     "desktop.cli.deadline_commands",
@@ -28,6 +30,7 @@ COMMAND_MODULES = (
     "desktop.cli.key_commands",
     "desktop.cli.stats_commands",
     "desktop.cli.audit_commands",
+    "desktop.cli.user_commands",
 )
 
 
@@ -37,7 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Complaint Desk administration and integration commands."),
     )
     parser.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
-    parser.add_argument("--user", metavar="LOGIN", help=_("acting user (default: the signed-in OS user)"))
+    parser.add_argument("--user", metavar="LOGIN",
+                        help=_("sign in as LOGIN (default: $COMPLAINT_DESK_USER, else the OS login)"))
+    parser.add_argument("--password-file", metavar="FILE", type=Path,
+                        help=_("read the sign-in password from FILE (or set $COMPLAINT_DESK_PASSWORD)"))
     parser.add_argument("--lang", choices=("zh_CN", "en"), help=_("language of messages"))
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_name in COMMAND_MODULES:
@@ -61,10 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             set_language(raw_args[position + 1])
     parser = build_parser()
     args = parser.parse_args(raw_args)
-    ctx = CliContext(db_url=args.db, user_login=args.user, as_json=bool(getattr(args, "json", False)))
+    ctx = CliContext(db_url=args.db, user_login=args.user, as_json=bool(getattr(args, "json", False)),
+                     password_file=args.password_file)
     try:
         code: int = args.handler(args, ctx)
     except CliError as error:
+        sys.stderr.write(f"complaint-desk: {mask_text(str(error))}\n")
+        code = 2
+    except ServiceError as error:  # e.g. refused by the permission table: its message is ready to show
         sys.stderr.write(f"complaint-desk: {mask_text(str(error))}\n")
         code = 2
     except KeyboardInterrupt:

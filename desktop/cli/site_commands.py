@@ -10,7 +10,7 @@ from desktop.cli.context import CliContext, CliError
 from desktop.domain.deadlines import DEFAULT_RULES, build_rules
 from desktop.i18n import _
 from desktop.services.complaints import RULES_CHANGED_NOTE
-from desktop.services.errors import PermissionDeniedError
+from desktop.services.errors import ServiceError
 from desktop.services.site import SITE_DEFAULTS
 
 
@@ -50,6 +50,11 @@ def _parse_value(key: str, raw: str) -> Any:
         if switch not in ("on", "off", "true", "false", "1", "0"):
             raise CliError(_("law_learning takes on or off."))
         return switch in ("on", "true", "1")
+    if key == "idle_lock_minutes":
+        try:
+            return int(raw.strip())
+        except ValueError:
+            raise CliError(_("idle_lock_minutes takes a whole number of minutes, e.g. 10.")) from None
     if key != "deadline_rules":
         text = raw.strip()
         if not text and key != "site_address":
@@ -73,7 +78,7 @@ def handle_set(args: argparse.Namespace, ctx: CliContext) -> int:
     value = _parse_value(args.key, args.value)
     try:
         services.site.set(services.actor, args.key, value)
-    except PermissionDeniedError as error:
+    except ServiceError as error:
         raise CliError(str(error)) from None
     payload: dict[str, Any] = {"key": args.key, "value": value}
     text = _("{key} saved.").format(key=args.key)

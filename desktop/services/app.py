@@ -1,4 +1,4 @@
-"""Opening a store: engine, migrations, the acting user and the services on top of them."""
+"""Opening a store (engine, migrations), signing in, and the services acting for the signed-in user."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.deadlines import build_rules
+from desktop.i18n import _
 from desktop.law import LawPack, load_active_pack
 from desktop.letters.content import LetterContent
 from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService, _Clock
+from desktop.services.identity import IdentityService, SignInError
 from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
 from desktop.services.privacy import PersonalDataService
@@ -21,10 +23,43 @@ from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
-from desktop.services.users import UserService, default_login
+from desktop.services.users import UserService
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.maintenance import ensure_statistics, optimize_on_close
 from desktop.store.migrate import upgrade_to_head
+
+
+@dataclass
+class Store:
+    """An opened, migrated store before anyone signed in: enough to sign in and read site settings."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    identity: IdentityService
+    site: SiteSettingsService
+
+    @classmethod
+    def open(cls, url: str | None = None, *, configured_url: str | None = None) -> Store:
+        resolved = resolve_url(url, configured_url)
+        engine = create_db_engine(resolved)
+        try:
+            upgrade_to_head(engine)
+            ensure_statistics(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        sessions = make_session_factory(engine)
+        return cls(url=resolved, engine=engine, sessions=sessions, identity=IdentityService(sessions),
+                   site=SiteSettingsService(sessions))
+
+    def sign_in(self, login: str, password: str) -> AppServices:
+        """The services acting for ``login`` (``SignInError`` when refused; the store stays open)."""
+        return AppServices.for_actor(self, self.identity.sign_in(login, password))
+
+    def close(self) -> None:
+        optimize_on_close(self.engine)
+        self.engine.dispose()
 
 
 @dataclass
@@ -33,6 +68,7 @@ class AppServices:
     engine: Engine
     sessions: sessionmaker[Session]
     actor: Actor
+    identity: IdentityService
     users: UserService
     site: SiteSettingsService
     calendar: CalendarService
@@ -40,21 +76,33 @@ class AppServices:
     queue: QueueService
 
     @classmethod
-    def open(cls, url: str | None = None, *, user_login: str | None = None,
-             configured_url: str | None = None, display_name: str | None = None) -> AppServices:
-        resolved = resolve_url(url, configured_url)
-        engine = create_db_engine(resolved)
-        upgrade_to_head(engine)
-        ensure_statistics(engine)
-        sessions = make_session_factory(engine)
-        users = UserService(sessions)
-        actor = users.ensure(user_login or default_login(), display_name)
-        site = SiteSettingsService(sessions)
+    def open(cls, url: str | None = None, *, login: str, password: str,
+             configured_url: str | None = None) -> AppServices:
+        """Open the store and sign in; nobody acts without a password (``SignInError`` otherwise)."""
+        store = Store.open(url, configured_url=configured_url)
+        try:
+            return store.sign_in(login, password)
+        except BaseException:
+            store.close()
+            raise
+
+    @classmethod
+    def for_actor(cls, store: Store, actor: Actor) -> AppServices:
+        """Services acting for ``actor``, who has just signed in on ``store``."""
+        sessions = store.sessions
         calendar = CalendarService(sessions)
-        clock = _Clock(build_rules(site.get("deadline_rules")), calendar.load())
-        return cls(url=resolved, engine=engine, sessions=sessions, actor=actor, users=users, site=site,
-                   calendar=calendar, complaints=ComplaintService(sessions, clock),
-                   queue=QueueService(sessions, actor))
+        clock = _Clock(build_rules(store.site.get("deadline_rules")), calendar.load())
+        return cls(url=store.url, engine=store.engine, sessions=sessions, actor=actor, identity=store.identity,
+                   users=UserService(sessions), site=store.site, calendar=calendar,
+                   complaints=ComplaintService(sessions, clock, actor), queue=QueueService(sessions, actor))
+
+    def verify(self, login: str, password: str) -> Actor:
+        """Sign in again on this seat (after the idle lock); refuses a different user."""
+        actor = self.identity.sign_in(login, password)
+        if actor.id != self.actor.id:
+            raise SignInError(_("This desk is locked by {name}; only they can unlock it (or close the program).")
+                              .format(name=self.actor.display_name))
+        return actor
 
     @cached_property
     def law_pack(self) -> LawPack:
@@ -67,7 +115,7 @@ class AppServices:
 
     @cached_property
     def citations(self) -> CitationService:
-        return CitationService(self.sessions, lambda: self.law_pack.pack_version)
+        return CitationService(self.sessions, lambda: self.law_pack.pack_version, self.actor)
 
     @cached_property
     def law_learning(self) -> SiteLearning:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.deadlines import CalendarYear, WorkCalendar, parse_calendar_json, parse_calendar_year
+from desktop.services.permissions import guarded
 from desktop.services.records import Actor
-from desktop.services.users import require_supervisor
 from desktop.store.models import CalendarYearRecord
 
 
@@ -28,12 +28,12 @@ class CalendarService:
     def load(self) -> WorkCalendar:
         return WorkCalendar.load(self.imported_years())
 
+    @guarded("calendar.import")
     def import_year(self, actor: Actor, document: str | Mapping[str, Any]) -> CalendarYear:
         """Validate and store a newly published schedule; the caller then recomputes deadlines.
 
         Raises ``CalendarError`` (bad file) or ``PermissionDeniedError`` (not a supervisor).
         """
-        require_supervisor(actor)
         year = parse_calendar_json(document) if isinstance(document, str) else parse_calendar_year(document)
         with self._sessions.begin() as session:
             record = session.get(CalendarYearRecord, year.year)

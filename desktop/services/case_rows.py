@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.services.errors import NotFoundError
+from desktop.services.permissions import case_scope
 from desktop.services.records import Actor
 from desktop.store.models import Complaint, ComplaintEvent
 
@@ -22,6 +23,23 @@ def load_complaint(session: Session, number: str, *, for_update: bool = False) -
     row = session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFoundError(number)
+    return row
+
+
+def load_case(session: Session, actor: Actor, number: str, *, for_update: bool = False) -> Complaint:
+    """Like ``load_complaint``, but a case outside ``actor``'s scope is "not found or not permitted".
+
+    Missing and out-of-scope cases get the same answer, so case numbers of other teams cannot be probed.
+    """
+    scope = case_scope(actor)
+    if scope is None:
+        return load_complaint(session, number, for_update=for_update)
+    query = select(Complaint).where(Complaint.number == number.strip().upper(), scope)
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFoundError(number, hidden=True)
     return row
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
 from desktop.law import Citation, Grade
-from desktop.services.case_rows import add_event, load_complaint
+from desktop.services.case_rows import add_event, load_case
 from desktop.services.errors import ServiceError
 from desktop.services.law_learning import remember_cited_complaint
+from desktop.services.permissions import guarded
 from desktop.services.records import Actor
 from desktop.store.models import ComplaintCitation
 
@@ -28,10 +29,16 @@ class StoredCitation:
 
 
 class CitationService:
-    def __init__(self, sessions: sessionmaker[Session], pack_version: Callable[[], str]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], pack_version: Callable[[], str], actor: Actor) -> None:
         self._sessions = sessions
         self._pack_version = pack_version  # asked only when citing: loading the pack is not start-up work
+        self._actor = actor
 
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @guarded("case.edit")
     def add(self, actor: Actor, number: str, citation: Citation, *, confirmed: bool = False) -> StoredCitation:
         """Attach a citation; secondary-grade text needs the agent's explicit confirmation."""
         if citation.needs_confirmation and not confirmed:
@@ -39,7 +46,7 @@ class CitationService:
                 "{citation} is known only from secondary sources; confirm its wording before citing it."
             ).format(citation=citation.format()))
         with self._sessions.begin() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, actor, number)
             existing = session.execute(select(ComplaintCitation).where(
                 ComplaintCitation.complaint_id == complaint.id,
                 ComplaintCitation.statute_key == citation.statute_key,
@@ -67,9 +74,10 @@ class CitationService:
                           version=row.pack_version, date=citation.version_date))
             return _stored(row)
 
+    @guarded("case.read")
     def list(self, number: str) -> list[StoredCitation]:
         with self._sessions() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, self._actor, number)
             rows = session.execute(select(ComplaintCitation).where(ComplaintCitation.complaint_id == complaint.id)
                                    .order_by(ComplaintCitation.id)).scalars()
             return [_stored(row) for row in rows]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,8 +19,9 @@ from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.masking import is_mask_of
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
-from desktop.services.case_rows import add_event, load_complaint
-from desktop.services.errors import ConcurrentEditError
+from desktop.services.case_rows import add_event, load_case
+from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
+from desktop.services.permissions import case_scope, guarded, may_assign_to
 from desktop.services.recompute import recompute_open_deadlines
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
@@ -72,9 +73,18 @@ class _Clock:
 
 
 class ComplaintService:
-    def __init__(self, sessions: sessionmaker[Session], clock: _Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: _Clock, actor: Actor) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._actor = actor  # the signed-in seat: reads are limited to its cases (permissions.case_scope)
+
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    def _scoped(self, query: Select[Any]) -> Select[Any]:
+        scope = case_scope(self._actor)
+        return query if scope is None else query.where(scope)
 
     # -- clock ---------------------------------------------------------------------------------
     def set_clock(self, rules: Mapping[str, DeadlineRule], calendar: WorkCalendar) -> None:
@@ -97,12 +107,14 @@ class ComplaintService:
         return self._clock.reply(record.deadline_rule, record.clock_start_at)
 
     # -- intake --------------------------------------------------------------------------------
+    @guarded("case.create")
     def create(self, actor: Actor, raw: Mapping[str, Any] | ComplaintInput) -> ComplaintRecord:
         data = raw if isinstance(raw, ComplaintInput) else parse_input(raw, now=utc_now())
         with self._sessions.begin() as session:
             row = self._insert(session, actor, data)
             return self._record(session, row)
 
+    @guarded("case.import")
     def create_many(self, actor: Actor, inputs: Sequence[ComplaintInput]) -> list[str]:
         """Store all or nothing (CSV import): one transaction for the whole batch."""
         with self._sessions.begin() as session:
@@ -168,13 +180,15 @@ class ComplaintService:
         raise RuntimeError("could not allocate a complaint number")
 
     # -- reading -------------------------------------------------------------------------------
+    @guarded("case.read")
     def get(self, number: str) -> ComplaintRecord:
         with self._sessions() as session:
-            return self._record(session, load_complaint(session, number))
+            return self._record(session, load_case(session, self._actor, number))
 
+    @guarded("case.read")
     def events(self, number: str) -> list[EventRecord]:
         with self._sessions() as session:
-            row = load_complaint(session, number)
+            row = load_case(session, self._actor, number)
             rows = session.execute(
                 select(ComplaintEvent, User.display_name)
                 .join(User, User.id == ComplaintEvent.actor_id)
@@ -190,19 +204,21 @@ class ComplaintService:
                 for event, name in rows
             ]
 
+    @guarded("case.read")
     def earlier_from_number(self, phone: str, *, exclude_number: str | None = None,
                             limit: int = 50) -> list[ComplaintSummary]:
         """Repeat detection: earlier complaints about the same number, newest first."""
-        query = (summary_select(with_description=True).where(Complaint.phone == phone)
-                 .order_by(Complaint.received_at.desc()).limit(limit))
+        query = self._scoped(summary_select(with_description=True).where(Complaint.phone == phone)
+                             .order_by(Complaint.received_at.desc()).limit(limit))
         if exclude_number:
             query = query.where(Complaint.number != exclude_number)
         with self._sessions() as session:
             return fetch_summaries(session.connection(), query)
 
+    @guarded("case.read")
     def list(self, *, status: str | None = None, overdue: bool = False, limit: int = 200,
              offset: int = 0, now: datetime | None = None) -> list[ComplaintSummary]:
-        query = summary_select(with_description=True)
+        query = self._scoped(summary_select(with_description=True))
         if status:
             query = query.where(Complaint.status == Status(status).value)
         if overdue:
@@ -212,15 +228,19 @@ class ComplaintService:
             return fetch_summaries(session.connection(), query)
 
     # -- changes -------------------------------------------------------------------------------
+    @guarded("case.edit")
     def update(self, actor: Actor, number: str, changes: Mapping[str, Any], expected_version: int) -> ComplaintRecord:
         """Save edits; refuses (keeping both sides) when the case changed since ``expected_version``."""
         with self._sessions.begin() as session:
-            row = load_complaint(session, number, for_update=True)
+            row = load_case(session, actor, number, for_update=True)
             if row.version != expected_version:
                 raise ConcurrentEditError(self._record(session, row), dict(changes), expected_version)
             # A masked value sent back unchanged never overwrites the stored one.
             changes = {k: v for k, v in changes.items() if not is_mask_of(k, v, getattr(row, k, None))}
             normalized = self._normalize_changes(row, changes)
+            if not may_assign_to(session, actor, normalized.get("assigned_agent_id")):
+                raise PermissionDeniedError(_("{name} may hand cases only to colleagues of their own team(s).")
+                                            .format(name=actor.display_name))
             diff = {k: [_jsonable(getattr(row, k)), _jsonable(v)] for k, v in normalized.items()
                     if getattr(row, k) != v}
             if not diff:
@@ -261,6 +281,7 @@ class ComplaintService:
                 result[key] = (str(value).strip() or None) if value is not None else None
         return result
 
+    @guarded("case.transition")
     def transition(self, actor: Actor, number: str, action: workflow.Action | str, *,
                    expected_version: int | None = None, reason: str | None = None,
                    details: Mapping[str, Any] | None = None) -> ComplaintRecord:
@@ -268,7 +289,7 @@ class ComplaintService:
         action = workflow.Action(action)
         details = dict(details or {})
         with self._sessions.begin() as session:
-            row = load_complaint(session, number, for_update=True)
+            row = load_case(session, actor, number, for_update=True)
             if expected_version is not None and row.version != expected_version:
                 raise ConcurrentEditError(self._record(session, row), {"action": action.value}, expected_version)
             current = Status(row.status)
@@ -299,11 +320,12 @@ class ComplaintService:
         row.calendar_provisional = deadline.calendar == "provisional"
         row.ack_due_at = self._clock.acknowledge(row.received_at).due_at
 
+    @guarded("case.edit")
     def link(self, actor: Actor, number: str, earlier_number: str) -> None:
         """Link an earlier complaint from the same number (repeat complaint)."""
         with self._sessions.begin() as session:
-            row = load_complaint(session, number)
-            earlier = load_complaint(session, earlier_number)
+            row = load_case(session, actor, number)
+            earlier = load_case(session, actor, earlier_number)
             if earlier.id == row.id:
                 raise FieldError("link", _("A complaint cannot be linked to itself."))
             exists = session.get(ComplaintLink, (row.id, earlier.id))
@@ -312,6 +334,7 @@ class ComplaintService:
                                           created_at=utc_now()))
                 add_event(session, row.id, actor, "link", changes={"linked": [None, earlier.number]})
 
+    @guarded("case.recompute")
     def recompute_deadlines(self, actor: Actor, *, only_provisional: bool = False,
                             note: str = CALENDAR_CHANGED_NOTE) -> int:
         """After a calendar or rule change: recompute stored deadlines of open cases; returns how many changed.
@@ -354,9 +377,11 @@ class ComplaintService:
             linked_numbers=tuple(linked),
         )
 
+    @guarded("case.read")
     def count(self) -> int:
+        """How many complaints the signed-in seat may see."""
         with self._sessions() as session:
-            return int(session.execute(select(func.count(Complaint.id))).scalar_one())
+            return int(session.execute(self._scoped(select(func.count(Complaint.id)))).scalar_one())
 
 
 _TRANSITION_FIELDS = ("status", "resolution", "reply_method", "reply_at", "compensation", "satisfaction",

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.domain.codes import OPEN_STATUSES, Category, Channel, InvalidReason, Status
 from desktop.domain.deadlines import BEIJING, Deadline
 from desktop.services.complaints import ComplaintService, rule_code_for
+from desktop.services.identity import actor_of, hash_password, new_user
 from desktop.services.records import Actor
-from desktop.services.users import UserService
-from desktop.store.models import Base, Complaint, NumberSequence
+from desktop.store.models import Base, Complaint, NumberSequence, User
+
+if TYPE_CHECKING:
+    from desktop.services.app import AppServices
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -182,18 +185,58 @@ class DemoGenerator:
                             Status.REPLIED], weights=[25, 25, 35, 8, 7])[0]
 
 
-def ensure_demo_agents(users: UserService) -> list[Actor]:
-    return [users.ensure(login, name, "supervisor" if login.startswith("lead") else "agent", "一组")
-            for login, name in AGENTS]
+# Accounts of a demo store, with documented passwords (README): login, name, role, team, password.
+DEMO_ACCOUNTS = (
+    ("demo", "演示坐席", "agent", "一组", "Demo-2026-agent"),
+    ("banzhang", "演示班长", "supervisor", "一组", "Demo-2026-banzhang"),
+    ("admin", "演示管理员", "admin", None, "Demo-2026-admin"),
+)
+DEMO_LOGIN, DEMO_PASSWORD = DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][4]
+DEMO_ADMIN_LOGIN, DEMO_ADMIN_PASSWORD = DEMO_ACCOUNTS[2][0], DEMO_ACCOUNTS[2][4]
 
 
-def generate(sessions: sessionmaker[Session], complaints: ComplaintService, users: UserService, actor: Actor,
+def ensure_demo_accounts(sessions: sessionmaker[Session]) -> None:
+    """Create the documented demo accounts that are missing. Only for demo and benchmark stores:
+    the caller decides (the desk does it only on a store that has no account at all)."""
+    with sessions.begin() as session:
+        for login, name, role, team, password in DEMO_ACCOUNTS:
+            if session.execute(select(User.id).where(User.login == login)).first() is None:
+                new_user(session, login, name, role, team, hash_password(password))
+
+
+def demo_admin_seat(url: str) -> AppServices:
+    """The demo administrator signed in on a demo or benchmark store (the demo accounts are added)."""
+    from desktop.services.app import Store
+
+    store = Store.open(url)
+    try:
+        ensure_demo_accounts(store.sessions)
+        return store.sign_in(DEMO_ADMIN_LOGIN, DEMO_ADMIN_PASSWORD)
+    except BaseException:
+        store.close()
+        raise
+
+
+def ensure_demo_agents(sessions: sessionmaker[Session]) -> list[Actor]:
+    """The colleagues demo cases are assigned to: history only, they have no password and cannot sign in."""
+    agents = []
+    with sessions.begin() as session:
+        for login, name in AGENTS:
+            user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
+            if user is None:
+                user = new_user(session, login, name, "supervisor" if login.startswith("lead") else "agent", "一组",
+                                None)
+            agents.append(actor_of(session, user))
+    return agents
+
+
+def generate(sessions: sessionmaker[Session], complaints: ComplaintService, actor: Actor,
              count: int, *, seed: int = 1, now: datetime | None = None, batch_size: int = 5000,
              progress: Callable[[int], None] | None = None) -> int:
     """Insert ``count`` demo complaints in batches (bulk Core inserts, deadlines cached per day)."""
     now = now or datetime.now(UTC)
     generator = DemoGenerator(seed, now)
-    agents = [*ensure_demo_agents(users), actor]
+    agents = [*ensure_demo_agents(sessions), actor]
     cache: dict[tuple[str, date], Deadline] = {}
     done = 0
     with sessions() as session:

@@ -12,9 +12,13 @@ class ServiceError(Exception):
 
 
 class NotFoundError(ServiceError):
-    def __init__(self, number: str) -> None:
+    def __init__(self, number: str, *, hidden: bool = False) -> None:
         self.number = number
-        super().__init__(_("No complaint numbered {number}.").format(number=number))
+        if hidden:  # outside the actor's scope, or missing: the same answer for both
+            super().__init__(_("No complaint numbered {number}, or you are not permitted to see it.").format(
+                number=number))
+        else:
+            super().__init__(_("No complaint numbered {number}.").format(number=number))
 
 
 class PermissionDeniedError(ServiceError):

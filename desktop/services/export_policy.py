@@ -16,8 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TextIO
 
 from desktop.domain.masking import mask_field, mask_text
-from desktop.i18n import _
-from desktop.services.errors import PermissionDeniedError
+from desktop.services.permissions import require
 from desktop.services.privacy import ACCESS_COLUMNS, EXPORT, AccessEntry, PersonalDataService, clean_reason
 from desktop.services.records import Actor, ComplaintSummary
 
@@ -26,23 +25,12 @@ FREE_TEXT_COLUMNS = frozenset({"description", "demand", "investigation_notes", "
 PAGE = 5000
 
 
-def may_export(actor: Actor) -> bool:
-    """Permission ``complaints.export`` (supervisors and admins)."""
-    return actor.is_supervisor
-
-
-def may_export_unmasked(actor: Actor) -> bool:
-    """Permission ``complaints.export_unmasked`` (supervisors and admins; recorded as unmasked)."""
-    return actor.role in ("supervisor", "admin")
-
-
 def authorize_export(actor: Actor, reason: str | None, unmasked: bool) -> str:
-    """The cleaned reason when ``actor`` may export; otherwise ``PermissionDeniedError`` / ``ServiceError``."""
-    if not may_export(actor):
-        raise PermissionDeniedError(_("Only a supervisor can export complaints; {name} is signed in as an agent.")
-                                    .format(name=actor.display_name))
-    if unmasked and not may_export_unmasked(actor):
-        raise PermissionDeniedError(_("Only a supervisor or administrator can export unmasked personal data."))
+    """The cleaned reason when ``actor`` may export (``case.export``, and ``case.export_unmasked`` for
+    unmasked data); otherwise ``PermissionDeniedError`` / ``ServiceError``."""
+    require(actor, "case.export")
+    if unmasked:
+        require(actor, "case.export_unmasked")
     return clean_reason(reason)
 
 

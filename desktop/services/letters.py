@@ -15,10 +15,11 @@ from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.numerals import article_label
 from desktop.letters.content import LetterCitation, LetterContent, SignatureStrokes, strokes_from_json, strokes_to_json
-from desktop.services.case_rows import add_event, load_complaint
+from desktop.services.case_rows import add_event, load_case
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
 from desktop.services.errors import ServiceError
+from desktop.services.permissions import guarded
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
 from desktop.store.models import CustomerSignature, Letter
@@ -59,6 +60,11 @@ class LetterService:
         self._citations = citations
         self._site = site
 
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @guarded("case.read")
     def content(self, number: str, language: Literal["zh_CN", "en"] = "zh_CN",
                 revision: int | None = None) -> LetterContent:
         """What the letter of this case says now (the next revision unless one is given)."""
@@ -93,19 +99,21 @@ class LetterService:
             revision=revision or self.next_revision(number),
         )
 
+    @guarded("case.read")
     def next_revision(self, number: str) -> int:
         with self._sessions() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, self._actor, number)
             latest = session.execute(select(func.max(Letter.revision)).where(Letter.complaint_id == complaint.id))
             return int(latest.scalar_one() or 0) + 1
 
+    @guarded("case.letter")
     def archive(self, actor: Actor, number: str, revision: int, language: str, pdf: bytes,
                 signer: str | None) -> LetterRecord:
         """Keep the exact bytes; a correction is a new revision, earlier ones are never replaced."""
         digest = hashlib.sha256(pdf).hexdigest()
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, actor, number)
             session.add(Letter(complaint_id=complaint.id, revision=revision, language=language, pdf=pdf,
                                sha256=digest, signed=signer is not None, signer=signer, created_by_id=actor.id,
                                created_at=now))
@@ -113,29 +121,33 @@ class LetterService:
                       changes={"letter_revision": [revision - 1 or None, revision]}, note=f"SHA-256 {digest}")
         return LetterRecord(revision, language, digest, signer is not None, signer, now, pdf)
 
+    @guarded("case.read")
     def revisions(self, number: str) -> list[LetterRecord]:
         with self._sessions() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, self._actor, number)
             rows = session.execute(select(Letter).where(Letter.complaint_id == complaint.id)
                                    .order_by(Letter.revision)).scalars()
             return [LetterRecord(r.revision, r.language, r.sha256, r.signed, r.signer, r.created_at, r.pdf)
                     for r in rows]
 
+    @guarded("case.read")
     def latest(self, number: str) -> LetterRecord | None:
         revisions = self.revisions(number)
         return revisions[-1] if revisions else None
 
+    @guarded("case.letter")
     def save_customer_signature(self, actor: Actor, number: str, strokes: SignatureStrokes) -> None:
         with self._sessions.begin() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, actor, number)
             now = datetime.now(UTC)
             session.add(CustomerSignature(complaint_id=complaint.id, strokes=strokes_to_json(strokes),
                                           captured_by_id=actor.id, captured_at=now))
             add_event(session, complaint.id, actor, "signature", at=now, changes={})
 
+    @guarded("case.read")
     def customer_signature(self, number: str) -> SignatureStrokes | None:
         with self._sessions() as session:
-            complaint = load_complaint(session, number)
+            complaint = load_case(session, self._actor, number)
             raw = session.execute(select(CustomerSignature.strokes)
                                   .where(CustomerSignature.complaint_id == complaint.id)
                                   .order_by(CustomerSignature.id.desc()).limit(1)).scalar_one_or_none()

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.domain.deadlines import BEIJING
 from desktop.domain.masking import PERSONAL_FIELDS, mask_field, mask_text
 from desktop.i18n import N_, _
-from desktop.services.case_rows import load_complaint
-from desktop.services.errors import PermissionDeniedError, ServiceError
+from desktop.services.case_rows import load_case
+from desktop.services.errors import ServiceError
+from desktop.services.permissions import allowed, guarded
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary
 from desktop.store.models import Complaint, PersonalDataAccess, User
 
@@ -57,34 +58,15 @@ def this_host() -> str:
         return "unknown"
 
 
-# -- permissions (the lead maps these onto the permission table when sign-in lands) ----------------
-def may_reveal_personal_data(actor: Actor, assigned_agent_id: int | None, assigned_team: str | None) -> bool:
-    """Permission ``personal_data.reveal`` for one case.
-
-    Supervisors and admins: every case. Agents: cases assigned to them, or to an agent of their team.
-    """
-    if actor.is_supervisor:
-        return True
-    if assigned_agent_id is not None and assigned_agent_id == actor.id:
-        return True
-    return bool(actor.team) and actor.team == assigned_team
-
-
+# -- permissions: rows of the one permission table (desktop/services/permissions.py) ---------------
 def may_bulk_read(actor: Actor) -> bool:
-    """Permission ``personal_data.bulk_read``: unmasked lists of many cases (supervisors and admins)."""
-    return actor.is_supervisor
+    """Unmasked lists of many cases (``personal.bulk_read``)."""
+    return allowed(actor.role, "personal.bulk_read")
 
 
 def may_read_access_log(actor: Actor) -> bool:
-    """Permission ``personal_data.audit``: only admins read who accessed personal data."""
-    return actor.role == "admin"
-
-
-def require_access_log_reader(actor: Actor) -> None:
-    if not may_read_access_log(actor):
-        raise PermissionDeniedError(
-            _("Only an administrator can read the personal data access log; {name} cannot.").format(
-                name=actor.display_name))
+    """Who accessed personal data (``audit.read``: admins)."""
+    return allowed(actor.role, "audit.read")
 
 
 def clean_reason(reason: str | None) -> str:
@@ -154,18 +136,26 @@ class PersonalDataService:
         self._host = host or this_host()
 
     # -- one case ------------------------------------------------------------------------------
+    @guarded("personal.reveal")
     def reveal(self, actor: Actor, number: str, field: str, reason: str | None) -> str | None:
         """The stored, unmasked value of ``field``; refused without a reason or the permission. Recorded."""
         return self._take(actor, number, field, reason, REVEAL)
 
+    @guarded("personal.reveal")
     def use_without_showing(self, actor: Actor, number: str, field: str, reason: str | None) -> str | None:
         """The value for a call-back or the clipboard (never put on screen); recorded as a copy."""
         return self._take(actor, number, field, reason, COPY)
 
     def may_reveal(self, actor: Actor, number: str) -> bool:
+        """Whether ``actor`` may reveal on this case: the permission and the case within their scope."""
+        if not allowed(actor.role, "personal.reveal"):
+            return False
         with self._sessions() as session:
-            row = load_complaint(session, number)
-            return may_reveal_personal_data(actor, row.assigned_agent_id, _team_of(session, row.assigned_agent_id))
+            try:
+                load_case(session, actor, number)
+            except ServiceError:
+                return False
+            return True
 
     def _take(self, actor: Actor, number: str, field: str, reason: str | None, action: str) -> str | None:
         if field not in PERSONAL_FIELDS:
@@ -173,27 +163,22 @@ class PersonalDataService:
                 field=field, fields=", ".join(PERSONAL_FIELDS)))
         text = clean_reason(reason)
         with self._sessions.begin() as session:
-            row = load_complaint(session, number)
-            if not may_reveal_personal_data(actor, row.assigned_agent_id, _team_of(session, row.assigned_agent_id)):
-                raise PermissionDeniedError(_(
-                    "{name} may not see the personal data of {number}: it is assigned to another team."
-                ).format(name=actor.display_name, number=row.number))
+            row = load_case(session, actor, number)  # another team's case: "not found or not permitted"
             self._append(session, actor, action, text, complaint_id=row.id, field=field, details={})
             value: str | None = getattr(row, field)
             return value
 
     # -- many cases ----------------------------------------------------------------------------
+    @guarded("personal.bulk_read")
     def bulk_read(self, actor: Actor, reason: str | None, read: Callable[[], Sequence[_T]], *,
                   what: str) -> Sequence[_T]:
         """Run ``read`` (a list of cases shown unmasked) for a supervisor with a reason; recorded with its size."""
-        if not may_bulk_read(actor):
-            raise PermissionDeniedError(_("Only a supervisor can list personal data unmasked; {name} cannot.")
-                                        .format(name=actor.display_name))
         text = clean_reason(reason)
         rows = read()
         self.record(actor, BULK_READ, text, {"rows": len(rows), "masked": False, "what": what})
         return rows
 
+    @guarded("case.read")
     def record(self, actor: Actor, action: str, reason: str, details: dict[str, Any]) -> None:
         """Append an export or bulk read (``details``: row count, masked or not, format …)."""
         if action not in ACTION_LABELS:
@@ -208,8 +193,8 @@ class PersonalDataService:
             field=field, reason=reason, details=json.dumps(details, ensure_ascii=False, sort_keys=True)))
 
     # -- the log (admins) ----------------------------------------------------------------------
-    def count(self, actor: Actor, query: AccessQuery) -> int:
-        require_access_log_reader(actor)
+    @guarded("audit.read")
+    def count(self, actor: Actor, query: AccessQuery) -> int:  # noqa: ARG002 - checked by @guarded
         with self._sessions() as session:
             filtered = (select(func.count(PersonalDataAccess.id)).select_from(PersonalDataAccess)
                         .join(User, User.id == PersonalDataAccess.actor_id)
@@ -217,9 +202,10 @@ class PersonalDataService:
                         .where(*_conditions(query)))
             return int(session.execute(filtered).scalar_one())
 
-    def entries(self, actor: Actor, query: AccessQuery, *, limit: int = 200, offset: int = 0) -> list[AccessEntry]:
+    @guarded("audit.read")
+    def entries(self, actor: Actor, query: AccessQuery, *,  # noqa: ARG002 - checked by @guarded
+                limit: int = 200, offset: int = 0) -> list[AccessEntry]:
         """Newest first, one page."""
-        require_access_log_reader(actor)
         statement = (select(PersonalDataAccess, User.login, User.display_name, Complaint.number)
                      .join(User, User.id == PersonalDataAccess.actor_id)
                      .outerjoin(Complaint, Complaint.id == PersonalDataAccess.complaint_id)
@@ -232,13 +218,6 @@ class PersonalDataService:
                             number=number, field=row.field, reason=row.reason, details=json.loads(row.details))
                 for row, login, name, number in session.execute(statement).all()
             ]
-
-
-def _team_of(session: Session, user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    team: str | None = session.execute(select(User.team).where(User.id == user_id)).scalar_one_or_none()
-    return team
 
 
 def _beijing_midnight(day: date) -> datetime:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
+from desktop.services.permissions import case_scope, guarded
 from desktop.services.records import Actor, ComplaintSummary
 from desktop.services.search import (
     ParsedSearch,
@@ -122,6 +123,8 @@ class QueueService:
         # Built statements of the plain (no search, clock-free) queries: paging through the queue
         # re-runs the same few shapes, and building a Select costs more than SQLite's own work.
         self._statements: dict[tuple[Any, ...], Select[Any]] = {}
+        self._scope = case_scope(actor)  # the cases this seat may see (None: all)
+        self._count_scope = case_scope(actor, indexed=True)  # the same cases, in index-friendly terms
 
     @property
     def actor(self) -> Actor:
@@ -150,9 +153,11 @@ class QueueService:
         return None
 
     def _where(self, statement: Select[Any], query: QueueQuery, now: datetime, *,
-               parsed: ParsedSearch | None = None, drive_from_filter: bool = False) -> Select[Any]:
+               parsed: ParsedSearch | None = None, drive_from_filter: bool = False,
+               counting: bool = False) -> Select[Any]:
         parsed = parsed if parsed is not None else parse_search(query.search)
-        for condition in (self._filter_condition(query.filter, now),
+        scope = self._count_scope if counting else self._scope
+        for condition in (scope, self._filter_condition(query.filter, now),
                           search_condition(parsed, self._dialect, drive_from_filter=drive_from_filter)):
             if condition is not None:
                 statement = statement.where(condition)
@@ -178,6 +183,7 @@ class QueueService:
                 self._statements[key] = statement
         return statement
 
+    @guarded("case.read")
     def page_statement(self, query: QueueQuery, offset: int = 0, limit: int = 200,
                        now: datetime | None = None) -> Select[Any]:
         """The SQL a page of ``query`` runs (for plan checks and benchmarks).
@@ -189,6 +195,7 @@ class QueueService:
             raise ValueError("text search on SQLite chooses its statement while it runs")
         return self._plain_statement(query, parsed, now or datetime.now(UTC), query.descending, offset, limit)
 
+    @guarded("case.read")
     def fetch(self, query: QueueQuery, offset: int, limit: int, now: datetime | None = None,
               total: int | None = None) -> list[ComplaintSummary]:
         """Rows ``offset`` … ``offset + limit`` of the query; pass ``total`` to read far pages backwards."""
@@ -287,17 +294,19 @@ class QueueService:
             if matches == 0:
                 return 0
             if not parsed.short_terms:
-                if query.filter == QueueFilter.ALL:
+                if query.filter == QueueFilter.ALL and self._scope is None:
                     return matches  # the doclist alone answers: no table row is read
                 drive_from_filter = matches >= COVERING_COUNT_FROM
         statement = self._where(select(func.count()).select_from(Complaint), query, now, parsed=parsed,
-                                drive_from_filter=drive_from_filter)
+                                drive_from_filter=drive_from_filter, counting=True)
         return int(session.execute(statement).scalar_one())
 
+    @guarded("case.read")
     def count(self, query: QueueQuery, now: datetime | None = None) -> int:
         with self._sessions() as session:
             return self._count(session, query, now or datetime.now(UTC))
 
+    @guarded("case.read")
     def counts(self, filters: Iterable[QueueFilter], search: str = "",
                now: datetime | None = None) -> dict[QueueFilter, int]:
         """Row counts per saved filter (the filter bar's badges), one session for all."""
@@ -305,6 +314,7 @@ class QueueService:
         with self._sessions() as session:
             return {f: self._count(session, QueueQuery(filter=f, search=search), now) for f in filters}
 
+    @guarded("case.read")
     def row_of(self, query: QueueQuery, number: str, now: datetime | None = None) -> int | None:
         """Position of complaint ``number`` in the query's order (to select a just-saved case)."""
         now = now or datetime.now(UTC)
@@ -322,6 +332,7 @@ class QueueService:
             statement = self._where(select(func.count()).select_from(Complaint), query, now).where(before)
             return int(session.execute(statement).scalar_one())
 
+    @guarded("case.read")
     def due_summary(self, now: datetime | None = None) -> DueSummary:
         """Own open cases due today (Beijing date) and already overdue."""
         now = now or datetime.now(UTC)

@@ -22,10 +22,18 @@ class Actor:
     display_name: str
     role: str
     team: str | None = None
+    other_teams: tuple[str, ...] = ()  # further teams a supervisor leads
+    must_change_password: bool = False
 
     @property
     def is_supervisor(self) -> bool:
         return self.role in ("supervisor", "admin")
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """Every team whose cases are in scope (home team first)."""
+        home = (self.team,) if self.team else ()
+        return home + tuple(t for t in self.other_teams if t != self.team)
 
 
 @dataclass(frozen=True)

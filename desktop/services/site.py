@@ -9,8 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.i18n import _
+from desktop.services.errors import ServiceError
+from desktop.services.identity import audit
+from desktop.services.permissions import guarded
 from desktop.services.records import Actor
-from desktop.services.users import require_supervisor
 from desktop.store.models import SiteSetting
 
 SITE_DEFAULTS: dict[str, Any] = {
@@ -19,7 +22,11 @@ SITE_DEFAULTS: dict[str, Any] = {
     "site_address": "",
     "deadline_rules": {},  # rule code -> amount, overriding the bundled defaults
     "law_learning": True,  # suggestions count what similar earlier cases at this site cited
+    "idle_lock_minutes": 10,  # the desk hides case data behind a sign-in after this long without input
 }
+
+
+IDLE_LOCK_RANGE = (1, 240)
 
 
 class SiteSettingsService:
@@ -32,15 +39,21 @@ class SiteSettingsService:
             row = session.get(SiteSetting, key)
             return json.loads(row.value) if row is not None else default
 
+    @guarded("site.edit")
     def set(self, actor: Actor, key: str, value: Any) -> None:
         self.set_many(actor, {key: value})
 
+    @guarded("site.edit")
     def set_many(self, actor: Actor, values: Mapping[str, Any]) -> None:
         """Store several settings together: a failure leaves all of them as they were."""
-        require_supervisor(actor)
         unknown = set(values) - set(SITE_DEFAULTS)
         if unknown:
             raise KeyError(", ".join(sorted(unknown)))
+        minutes = values.get("idle_lock_minutes", IDLE_LOCK_RANGE[0])
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
+                IDLE_LOCK_RANGE[0] <= minutes <= IDLE_LOCK_RANGE[1]):
+            raise ServiceError(_("The idle lock must be between {low} and {high} minutes.").format(
+                low=IDLE_LOCK_RANGE[0], high=IDLE_LOCK_RANGE[1]))
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
             for key, value in values.items():
@@ -51,3 +64,4 @@ class SiteSettingsService:
                 else:
                     row.value = text
                     row.updated_at = now
+            audit(session, actor, "site.set", None, {key: values[key] for key in sorted(values)})

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
 from desktop.i18n import _
+from desktop.services.permissions import allowed, case_scope, guarded
 from desktop.services.records import Actor
 from desktop.store.models import Complaint, User
 
@@ -204,13 +205,25 @@ class StatsService:
         self._sessions = sessions
         self._actor = actor
 
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @guarded("stats.own")
     def compute(self, period: Period, *, now: datetime | None = None) -> Statistics:
-        """All figures for complaints received (Beijing day) within ``period``."""
+        """All figures for complaints received (Beijing day) within ``period``.
+
+        Agents get their own cases; supervisors their teams' (``stats.team``), admins every case.
+        """
         now = now or datetime.now(UTC)
-        own = not self._actor.is_supervisor
+        own = not allowed(self._actor.role, "stats.team")
         scope: list[ColumnElement[bool]] = [Complaint.received_day.between(period.start, period.end)]
         if own:
             scope.append(Complaint.assigned_agent_id == self._actor.id)
+        else:
+            team_scope = case_scope(self._actor)
+            if team_scope is not None:
+                scope.append(team_scope)
         with self._sessions() as session:
             cube = self._cube(session, scope, now)
             by_day = self._by_day(session, scope, now)

@@ -1,24 +1,37 @@
-"""Who is acting: every service call runs on behalf of a known user."""
+"""Account management (admins): add, list, change role or teams, (de)activate, reset passwords.
+
+Every change is written to the audit log (``audit_events``) with the acting admin and the computer.
+"""
 
 from __future__ import annotations
 
 import getpass
+import json
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
-from desktop.services.errors import PermissionDeniedError, ServiceError
+from desktop.services.errors import ServiceError
+from desktop.services.identity import (
+    actor_of,
+    audit,
+    check_login,
+    check_password_strength,
+    hash_password,
+    new_user,
+)
+from desktop.services.permissions import ADMIN, ROLES, guarded
 from desktop.services.records import Actor
-from desktop.store.models import User
-
-ROLES = ("agent", "supervisor", "admin")
-_LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+from desktop.store.models import AuditEvent, User, UserTeam
 
 
 def default_login() -> str:
+    """The OS login, as a fallback for ``--user`` (it must still sign in with a password)."""
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no user name in the environment (services, some containers)
@@ -26,44 +39,147 @@ def default_login() -> str:
     return re.sub(r"[^A-Za-z0-9_.@-]", "_", login)[:64] or "agent"
 
 
-def _actor(user: User) -> Actor:
-    return Actor(id=user.id, login=user.login, display_name=user.display_name, role=user.role, team=user.team)
+@dataclass(frozen=True)
+class Account:
+    login: str
+    display_name: str
+    role: str
+    team: str | None
+    other_teams: tuple[str, ...]
+    active: bool
+    locked_until: datetime | None
+    must_change_password: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"login": self.login, "name": self.display_name, "role": self.role, "team": self.team,
+                "other_teams": list(self.other_teams), "active": self.active,
+                "locked_until": self.locked_until.isoformat() if self.locked_until else None,
+                "must_change_password": self.must_change_password}
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    at: datetime
+    actor_login: str
+    action: str
+    target: str | None
+    details: dict[str, Any]
+    host: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "actor": self.actor_login, "action": self.action,
+                "target": self.target, "details": self.details, "host": self.host}
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ServiceError(_("Unknown role “{role}”; choose one of: {roles}.").format(
+            role=role, roles=", ".join(ROLES)))
+    return role
+
+
+def _clean_team(team: str | None) -> str | None:
+    return (team or "").strip()[:64] or None
 
 
 class UserService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def ensure(self, login: str, display_name: str | None = None, role: str | None = None,
-               team: str | None = None) -> Actor:
-        """Return the user, creating it on first sign-in; the first user of a new store is its admin."""
-        if not _LOGIN_PATTERN.match(login):
-            raise ServiceError(_("“{login}” is not a valid login (letters, digits, . _ @ - only).").format(login=login))
+    def _user(self, session: Session, login: str) -> User:
+        user = session.execute(select(User).where(User.login == login.strip())).scalar_one_or_none()
+        if user is None:
+            raise ServiceError(_("No account with the login “{login}”.").format(login=login))
+        return user
+
+    @guarded("user.manage")
+    def add(self, actor: Actor, login: str, display_name: str, role: str = "agent", team: str | None = None,
+            *, password: str) -> Actor:
+        """A new account with an initial password the user must change at first sign-in."""
+        login = check_login(login)
+        _check_role(role)
+        check_password_strength(password, login)
         with self._sessions.begin() as session:
-            user = session.execute(select(User).where(User.login == login)).scalar_one_or_none()
-            if user is None:
-                first = session.execute(select(func.count(User.id))).scalar_one() == 0
-                user = User(login=login, display_name=display_name or login,
-                            role=role or ("admin" if first else "agent"), team=team, active=True,
-                            created_at=datetime.now(UTC))
-                session.add(user)
-                session.flush()
-            return _actor(user)
+            if session.execute(select(User.id).where(User.login == login)).first() is not None:
+                raise ServiceError(_("The login “{login}” is already taken.").format(login=login))
+            user = new_user(session, login, display_name.strip() or login, role, _clean_team(team),
+                            hash_password(password), must_change_password=True)
+            audit(session, actor, "user.add", login, {"role": role, "team": user.team,
+                                                       "name": user.display_name})
+            return actor_of(session, user)
 
-    def add(self, actor: Actor, login: str, display_name: str, role: str = "agent",
-            team: str | None = None) -> Actor:
-        require_supervisor(actor)
-        if role not in ROLES:
-            raise ServiceError(_("Unknown role “{role}”; choose one of: {roles}.").format(
-                role=role, roles=", ".join(ROLES)))
-        return self.ensure(login, display_name, role, team)
-
-    def list(self) -> list[Actor]:
+    @guarded("user.list")
+    def accounts(self, actor: Actor) -> list[Account]:  # noqa: ARG002 - the actor is checked by @guarded
         with self._sessions() as session:
-            return [_actor(u) for u in session.execute(select(User).order_by(User.login)).scalars()]
+            teams: dict[int, list[str]] = {}
+            for user_id, team in session.execute(select(UserTeam.user_id, UserTeam.team).order_by(UserTeam.team)):
+                teams.setdefault(user_id, []).append(team)
+            return [Account(u.login, u.display_name, u.role, u.team, tuple(teams.get(u.id, ())), u.active,
+                            u.locked_until, u.must_change_password)
+                    for u in session.execute(select(User).order_by(User.login)).scalars()]
 
+    @guarded("user.manage")
+    def set_role(self, actor: Actor, login: str, role: str) -> Actor:
+        _check_role(role)
+        with self._sessions.begin() as session:
+            user = self._user(session, login)
+            if user.id == actor.id and role != ADMIN:
+                raise ServiceError(_("You cannot take the admin role from yourself; ask another admin."))
+            before = user.role
+            user.role = role
+            audit(session, actor, "user.set_role", user.login, {"role": [before, role]})
+            return actor_of(session, user)
 
-def require_supervisor(actor: Actor) -> None:
-    if not actor.is_supervisor:
-        raise PermissionDeniedError(
-            _("Only a supervisor can do this; {name} is signed in as an agent.").format(name=actor.display_name))
+    @guarded("user.manage")
+    def set_teams(self, actor: Actor, login: str, team: str | None, other_teams: tuple[str, ...] = ()) -> Actor:
+        """Home team plus further teams a supervisor leads."""
+        with self._sessions.begin() as session:
+            user = self._user(session, login)
+            home = _clean_team(team)
+            others = sorted({t for t in (_clean_team(o) for o in other_teams) if t and t != home})
+            before = [user.team, list(session.execute(select(UserTeam.team).where(UserTeam.user_id == user.id)
+                                                      .order_by(UserTeam.team)).scalars())]
+            user.team = home
+            session.execute(delete(UserTeam).where(UserTeam.user_id == user.id))
+            session.add_all(UserTeam(user_id=user.id, team=t) for t in others)
+            session.flush()
+            audit(session, actor, "user.set_teams", user.login, {"team": [before[0], home],
+                                                                 "other_teams": [before[1], others]})
+            return actor_of(session, user)
+
+    @guarded("user.manage")
+    def set_active(self, actor: Actor, login: str, active: bool) -> Actor:
+        with self._sessions.begin() as session:
+            user = self._user(session, login)
+            if user.id == actor.id and not active:
+                raise ServiceError(_("You cannot deactivate your own account."))
+            user.active = active
+            audit(session, actor, "user.activate" if active else "user.deactivate", user.login)
+            return actor_of(session, user)
+
+    @guarded("user.manage")
+    def reset_password(self, actor: Actor, login: str, password: str) -> Actor:
+        """Set a temporary password; the user must choose a new one at the next sign-in. Unlocks."""
+        with self._sessions.begin() as session:
+            user = self._user(session, login)
+            check_password_strength(password, user.login)
+            user.password_hash = hash_password(password)
+            user.must_change_password = True
+            user.failed_attempts = 0
+            user.locked_until = None
+            audit(session, actor, "user.reset_password", user.login)
+            return actor_of(session, user)
+
+    @guarded("audit.read")
+    def audit_log(self, actor: Actor, limit: int = 200) -> list[AuditRecord]:  # noqa: ARG002 - @guarded
+        with self._sessions() as session:
+            rows = session.execute(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                                   .limit(limit)).scalars()
+            return [AuditRecord(r.at, r.actor_login, r.action, r.target, json.loads(r.details or "{}"), r.host)
+                    for r in rows]
+
+    @guarded("case.read")
+    def display_names(self, actor: Actor) -> list[str]:  # noqa: ARG002 - checked by @guarded
+        """Names of colleagues (e.g. to pick whose signing key to issue), without account details."""
+        with self._sessions() as session:
+            return sorted(set(session.execute(select(User.display_name).where(User.active.is_(True))).scalars()))

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar
 
 from desktop.formatting import fmt_number
 from desktop.i18n import _, ngettext
+from desktop.services.permissions import role_label
 from desktop.services.queue import DueSummary
 from desktop.services.records import Actor
 
@@ -51,7 +52,8 @@ class DeskStatusBar:
         self.due.setText(due_text(summary))
 
     def retranslate(self) -> None:
-        self.agent.setText(_("Agent: {name}").format(name=self._actor.display_name))
+        self.agent.setText(_("Signed in: {name} ({login}, {role})").format(
+            name=self._actor.display_name, login=self._actor.login, role=role_label(self._actor.role)))
         self.database.setText(_("Database: {url}").format(url=self._url))
         self.database.setToolTip(self._url)
         self.due.setText(due_text(self.summary))

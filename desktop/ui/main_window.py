@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _, add_language_listener, remove_language_listener
 from desktop.services.app import AppServices
-from desktop.services.privacy import may_read_access_log
+from desktop.services.permissions import allowed
 from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
 from desktop.settings import Settings
 from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
@@ -38,6 +38,7 @@ from desktop.ui.queue.model import QueueModel
 from desktop.ui.queue.state import SAVED_FILTERS
 from desktop.ui.queue.view import QueueView
 from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.sign_in import IdleLock
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.tray import DeskTray
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_law_dock()
         self._build_actions()
         self.status = DeskStatusBar(self, services.actor, services.display_url)
+        self.idle_lock = IdleLock(self, services, int(services.site.get("idle_lock_minutes")))
         self.tray = DeskTray(self, bool(settings.get("tray_notifications")))
         self._build_timers()
         self._restore_layout()
@@ -116,8 +118,9 @@ class MainWindow(QMainWindow):
             "site_settings": self.open_site_settings, "access_log": self.open_access_log,
         }
         self.desk_actions = build_actions(self, handlers)
-        self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
-        self.desk_actions["access_log"].setEnabled(may_read_access_log(self.services.actor))
+        # Greyed out for roles the permission table refuses (the services refuse them anyway).
+        self.desk_actions["import_law_pack"].setEnabled(allowed(self.services.actor.role, "lawpack.import"))
+        self.desk_actions["access_log"].setEnabled(allowed(self.services.actor.role, "audit.read"))
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)
@@ -252,6 +255,7 @@ class MainWindow(QMainWindow):
 
         if not SiteSettingsDialog.ask(self.services, self):
             return False
+        self.idle_lock.set_minutes(int(self.services.site.get("idle_lock_minutes")))
         self.queue_model.refresh()
         self.refresh_counts()
         return True
@@ -304,7 +308,7 @@ class MainWindow(QMainWindow):
         """Supervisors only: validate a newer pack, show what changes, install it, reload the panel."""
         from desktop.ui.law.pack_import import choose_pack_folder, import_law_pack
 
-        if not self.services.actor.is_supervisor:
+        if not allowed(self.services.actor.role, "lawpack.import"):
             return False
         new_pack = import_law_pack(self, self.services.law_pack, folder or choose_pack_folder(self))
         if new_pack is None:

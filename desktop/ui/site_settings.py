@@ -35,6 +35,8 @@ from desktop.i18n import N_, _, ngettext
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
+from desktop.services.permissions import allowed
+from desktop.services.site import IDLE_LOCK_RANGE
 
 TEXT_KEYS = ("operator_name", "site_name", "site_address")
 TEXT_LABELS = {
@@ -57,7 +59,7 @@ class SiteSettingsDialog(QDialog):
         self.setObjectName("site_settings_dialog")
         self.setWindowTitle(_("Site settings"))
         self.services = services
-        self.editable = services.actor.is_supervisor
+        self.editable = allowed(services.actor.role, "site.edit")
         self.report = ""  # what the last successful save did, for the caller's status bar
         self.texts: dict[str, QLineEdit] = {}
         self.spins: dict[str, QSpinBox] = {}
@@ -72,6 +74,7 @@ class SiteSettingsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self._build_texts())
         layout.addWidget(self._build_rules())
+        layout.addWidget(self._build_idle_lock())
         self.error = self._error_label("site_settings_error")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(self)
@@ -147,6 +150,23 @@ class SiteSettingsDialog(QDialog):
         grid.setColumnStretch(2, 1)
         return box
 
+    def _build_idle_lock(self) -> QGroupBox:
+        box = QGroupBox(_("Idle lock"), self)
+        form = QFormLayout(box)
+        self.idle_spin = QSpinBox(box)
+        self.idle_spin.setObjectName("site_idle_lock_minutes")
+        self.idle_spin.setRange(*IDLE_LOCK_RANGE)
+        self.idle_spin.setSuffix(_(" min"))
+        self.idle_spin.setReadOnly(not self.editable)
+        label = QLabel(_("&Lock the desk after:"), box)
+        label.setBuddy(self.idle_spin)
+        self.idle_spin.setAccessibleName(_plain(label.text()))
+        hint = QLabel(_("without keyboard or mouse input; signing in again restores unsaved work."), box)
+        hint.setWordWrap(True)
+        form.addRow(label, self.idle_spin)
+        form.addRow("", hint)
+        return box
+
     # -- values -------------------------------------------------------------------------------
     def load(self) -> None:
         site = self.services.site
@@ -156,6 +176,7 @@ class SiteSettingsDialog(QDialog):
         self._stored_rules = dict(stored) if isinstance(stored, Mapping) else {}
         for code, spin in self.spins.items():
             spin.setValue(_usable_amount(code, self._stored_rules.get(code)))
+        self.idle_spin.setValue(int(site.get("idle_lock_minutes")))
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {key: field.text().strip() for key, field in self.texts.items()}
@@ -163,6 +184,7 @@ class SiteSettingsDialog(QDialog):
         # default reaches every site that never chose its own period.
         result["deadline_rules"] = {code: spin.value() for code, spin in self.spins.items()
                                     if spin.value() != DEFAULT_RULES[code].amount}
+        result["idle_lock_minutes"] = self.idle_spin.value()
         return result
 
     def validate(self, values: Mapping[str, Any]) -> dict[str, str]:
@@ -192,6 +214,8 @@ class SiteSettingsDialog(QDialog):
         try:
             changes = {key: values[key] for key in TEXT_KEYS if values[key] != str(site.get(key) or "")}
             rules_changed = values["deadline_rules"] != self._stored_rules
+            if values["idle_lock_minutes"] != site.get("idle_lock_minutes"):
+                changes["idle_lock_minutes"] = values["idle_lock_minutes"]
             if rules_changed:
                 changes["deadline_rules"] = values["deadline_rules"]
             site.set_many(actor, changes)

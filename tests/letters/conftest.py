@@ -55,3 +55,12 @@ def law_article(file_name: str, label: str) -> str:
 def identity() -> SigningIdentity:
     ca = create_site_ca(site_ca_dir(), "朝阳门营业厅测试站点", PASSPHRASE)
     return issue_agent_certificate(ca, "李娜", PASSPHRASE)
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_cli(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Letter and key commands sign in for real (tester is the admin; boss an admin, clerk an agent)."""
+    if "db_url" in request.fixturenames:
+        from tests.accounts import cli_account
+
+        cli_account(monkeypatch, request.getfixturevalue("db_url"), others={"boss": "admin", "clerk": "agent"})

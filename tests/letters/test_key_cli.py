@@ -128,14 +128,14 @@ def test_trust_a_ca_certificate_and_reject_a_non_certificate(
 def test_an_agent_cannot_create_a_ca_or_issue(
     services: object, db_url: str, secrets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # ``services`` opened the store first, so its user is the admin and "clerk" is a plain agent.
+    # "clerk" is a plain agent (tests/letters/conftest.py); the permission table refuses keys.manage.
     error = run_failing(capsys, db_url, "keys", "create-ca", "--name", "冒名网点",
                         "--ca-passphrase-file", str(secrets["ca"]), user="clerk")
-    assert "只有班组长/主管可以执行此操作" in error and "clerk" in error
+    assert "无权执行此操作" in error and "clerk" in error and "签名密钥" in error
     assert not (site_ca_dir() / "ca.p12").exists()
     error = run_failing(capsys, db_url, "keys", "issue", "李娜", "--ca-passphrase-file", str(secrets["ca"]),
                         "--passphrase-file", str(secrets["agent"]), user="clerk")
-    assert "只有班组长/主管可以执行此操作" in error
+    assert "无权执行此操作" in error
 
 
 def test_wrong_passphrases_and_missing_files_are_explained(

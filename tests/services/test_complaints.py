@@ -17,6 +17,7 @@ from desktop.domain.workflow import Action, IllegalTransitionError
 from desktop.services.app import AppServices
 from desktop.services.errors import ConcurrentEditError, NotFoundError
 from desktop.store.models import Complaint, ComplaintEvent
+from tests.accounts import open_as
 
 
 def sample(**overrides: Any) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def test_mark_invalid_needs_a_known_reason(services: AppServices) -> None:
 
 def test_update_keeps_history_and_detects_concurrent_edit(services: AppServices, db_url: str) -> None:
     record = services.complaints.create(services.actor, sample())
-    other_seat = AppServices.open(db_url, user_login="seat2", display_name="二号席")
+    other_seat = open_as(db_url, "seat2", display_name="二号席")
     try:
         theirs = other_seat.complaints.update(other_seat.actor, record.number,
                                               {"investigation_notes": "已调取话单"}, record.version)

@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 
 @pytest.fixture
 def store(services: AppServices) -> AppServices:
-    generate(services.sessions, services.complaints, services.users, services.actor, 400, seed=3, now=NOW)
+    generate(services.sessions, services.complaints, services.actor, 400, seed=3, now=NOW)
     return services
 
 

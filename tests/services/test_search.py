@@ -15,6 +15,7 @@ from desktop.services.demo import generate
 from desktop.services.queue import QueueFilter, QueueQuery
 from desktop.services.search import ParsedSearch, SearchKind, walk_agrees_with_index
 from desktop.store.models import Complaint
+from tests.accounts import open_as
 
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 ROWS = 300
@@ -23,7 +24,7 @@ _FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
 
 @pytest.fixture
 def store(services: AppServices) -> AppServices:
-    generate(services.sessions, services.complaints, services.users, services.actor, ROWS, seed=11, now=NOW)
+    generate(services.sessions, services.complaints, services.actor, ROWS, seed=11, now=NOW)
     return services
 
 
@@ -121,9 +122,9 @@ def test_full_width_letters_always_use_the_index() -> None:
 
 @pytest.mark.postgres
 def test_search_works_on_postgresql(postgres_url: str) -> None:
-    app = AppServices.open(postgres_url, user_login="pgagent", display_name="测试员")
+    app = open_as(postgres_url, "pgagent", role="admin", display_name="测试员")
     try:
-        generate(app.sessions, app.complaints, app.users, app.actor, 120, seed=5, now=NOW)
+        generate(app.sessions, app.complaints, app.actor, 120, seed=5, now=NOW)
         texts = _texts(app)
         for length in (1, 2, 3, 5):
             common, rare = _words(texts, length)

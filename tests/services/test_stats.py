@@ -12,6 +12,7 @@ from desktop.domain.deadlines import BEIJING
 from desktop.domain.workflow import Action
 from desktop.services.app import AppServices
 from desktop.services.stats import Period, PeriodError, Statistics, StatsService, parse_day
+from tests.accounts import open_as
 
 PERIOD_START = date(2025, 9, 1)
 P1, P2, P3, P4, P5 = "13800000001", "13800000002", "13800000003", "13800000004", "13800000005"
@@ -116,10 +117,11 @@ def test_a_short_period_is_daily_and_excludes_other_days(services: AppServices) 
 
 def test_agents_see_only_their_own_cases_and_no_agent_table(services: AppServices) -> None:
     numbers = build_known_store(services)
-    agent = services.users.ensure("agent09", "王五", "agent")
+    seat = open_as(services.url, "agent09", display_name="王五", team="九班")
     record = services.complaints.get(numbers["C"])
-    services.complaints.update(services.actor, numbers["C"], {"assigned_agent_id": agent.id}, record.version)
-    stats = StatsService(services.sessions, agent).compute(known_period())
+    services.complaints.update(services.actor, numbers["C"], {"assigned_agent_id": seat.actor.id}, record.version)
+    stats = StatsService(services.sessions, seat.actor).compute(known_period())
+    seat.close()
     assert stats.scope == "own" and stats.by_agent is None
     assert (stats.totals.received, stats.totals.replied_on_time) == (1, 1)
     assert services.stats.compute(known_period()).totals.received == 7
@@ -142,7 +144,7 @@ def test_empty_store_gives_zeroes(services: AppServices) -> None:
 
 @pytest.mark.postgres
 def test_same_figures_on_postgresql(postgres_url: str) -> None:
-    app = AppServices.open(postgres_url, user_login="tester", display_name="测试员")
+    app = open_as(postgres_url, "tester", role="admin", display_name="测试员")
     try:
         numbers = build_known_store(app)
         stats = app.stats.compute(known_period())

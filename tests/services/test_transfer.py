@@ -50,8 +50,12 @@ def test_missing_column_is_reported(services: AppServices, tmp_path: Path) -> No
     assert services.complaints.count() == 0
 
 
-def test_cli_import_reports_each_row(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_reports_each_row(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from desktop.cli.main import main
+    from tests.accounts import cli_account
+
+    cli_account(monkeypatch, db_url)
 
     path = write(tmp_path, HEADER + BAD_PHONE)
     assert main(["--db", db_url, "--lang", "en", "import", str(path)]) == 2

@@ -11,6 +11,7 @@ from desktop.domain.workflow import Action
 from desktop.services.app import AppServices
 from desktop.services.errors import ConcurrentEditError
 from desktop.services.queue import QueueFilter, QueueQuery
+from tests.accounts import open_as
 
 pytestmark = pytest.mark.postgres
 
@@ -21,7 +22,7 @@ def complaint(phone: str = "13812345678", **extra: Any) -> dict[str, Any]:
 
 
 def test_migrations_and_round_trip(postgres_url: str) -> None:
-    services = AppServices.open(postgres_url, user_login="seat1", display_name="一号席")
+    services = open_as(postgres_url, "seat1", display_name="一号席")
     try:
         record = services.complaints.create(services.actor, complaint())
         assert record.number == "TS-20250928-0001"
@@ -37,8 +38,8 @@ def test_migrations_and_round_trip(postgres_url: str) -> None:
 
 
 def test_seats_saving_at_once_get_unique_numbers(postgres_url: str) -> None:
-    AppServices.open(postgres_url, user_login="admin").close()  # migrate once before the seats start
-    seats = [AppServices.open(postgres_url, user_login=f"seat{i}") for i in range(4)]
+    open_as(postgres_url, "admin", role="admin").close()  # migrate once before the seats start
+    seats = [open_as(postgres_url, f"seat{i}") for i in range(4)]
     numbers: list[str] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -65,8 +66,8 @@ def test_seats_saving_at_once_get_unique_numbers(postgres_url: str) -> None:
 
 
 def test_concurrent_edit_between_seats_loses_nothing(postgres_url: str) -> None:
-    first = AppServices.open(postgres_url, user_login="seat1", display_name="一号席")
-    second = AppServices.open(postgres_url, user_login="seat2", display_name="二号席")
+    first = open_as(postgres_url, "seat1", display_name="一号席")
+    second = open_as(postgres_url, "seat2", display_name="二号席")
     try:
         record = first.complaints.create(first.actor, complaint())
         second.complaints.update(second.actor, record.number, {"resolution": "退还58元"}, record.version)
@@ -83,7 +84,7 @@ def test_history_is_append_only_on_postgres(postgres_url: str) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import DatabaseError
 
-    services = AppServices.open(postgres_url, user_login="seat1")
+    services = open_as(postgres_url, "seat1")
     try:
         number = services.complaints.create(services.actor, complaint()).number
         with pytest.raises(DatabaseError, match="append-only"), services.engine.begin() as connection:

@@ -16,7 +16,7 @@ from tests.accounts import open_as
 @pytest.fixture
 def desk_services(services: AppServices) -> AppServices:
     """The lead's ``services`` store filled with 120 demo complaints (seeded, so rows are stable)."""
-    generate(services.sessions, services.complaints, services.users, services.actor, 120, seed=7)
+    generate(services.sessions, services.complaints, services.actor, 120, seed=7)
     return services
 
 

@@ -51,7 +51,7 @@ from desktop.letters.keys import (
 )
 from desktop.services.app import AppServices
 from desktop.services.errors import ServiceError
-from desktop.services.users import require_supervisor
+from desktop.services.permissions import allowed, require
 from desktop.ui.case.passphrase import PassphraseDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -201,7 +201,7 @@ class SigningKeysDialog(QDialog):
         for button in (self.import_button, self.trust_button, self.create_ca_button, self.issue_button):
             self.button_row.addWidget(button)
         self.button_row.addStretch(1)
-        supervisor = self.actor.is_supervisor
+        supervisor = allowed(self.actor.role, "keys.manage")
         self.create_ca_button.setVisible(supervisor)
         self.issue_button.setVisible(supervisor)
         self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -306,7 +306,7 @@ class SigningKeysDialog(QDialog):
         if site_ca_certificate() is None:
             self._say(_("Create the site CA first."), problem=True)
             return False
-        names = sorted({user.display_name for user in self.services.users.list()})
+        names = self.services.users.display_names(self.actor)
         agent = KeyNameDialog.ask(self, _("Issue a certificate"), _("Agent name (as on letters):"), names)
         if agent is None:
             return False
@@ -332,7 +332,7 @@ class SigningKeysDialog(QDialog):
 
     def _supervisor(self) -> bool:
         try:
-            require_supervisor(self.actor)
+            require(self.actor, "keys.manage")
         except ServiceError as error:
             self._say(str(error), problem=True)
             return False

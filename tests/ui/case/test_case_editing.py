@@ -16,6 +16,7 @@ from desktop.ui.case import conflict
 from desktop.ui.case.conflict import ConflictChoice, ConflictDialog
 from desktop.ui.case.field_names import field_name
 from desktop.ui.case.view import CaseView
+from tests.accounts import open_as
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
                                        "grabbing the keyboard")
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support r
 @pytest.fixture
 def second_seat(db_url: str, services: AppServices) -> Iterator[AppServices]:
     """Another agent's desk on the same SQLite file."""
-    other = AppServices.open(db_url, user_login="colleague", display_name="同事")
+    other = open_as(db_url, "colleague", display_name="同事")
     yield other
     other.close()
 

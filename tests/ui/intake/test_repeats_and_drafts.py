@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from desktop.services.app import AppServices
 from desktop.services.drafts import INTAKE, DraftStore
 from desktop.ui.intake.form import IntakeForm
+from tests.accounts import open_as
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise",
                                        "grabbing the keyboard")
@@ -96,7 +97,8 @@ CRASH_SCRIPT = textwrap.dedent("""
     from desktop.ui.intake.form import IntakeForm
 
     app = QApplication([])
-    services = AppServices.open(sys.argv[1], user_login="tester")
+    from tests.accounts import open_as
+    services = open_as(sys.argv[1], "tester", role="admin")
     settings = Settings()
     settings.set("autosave_seconds", 1)
     form = IntakeForm(services, settings)
@@ -140,7 +142,7 @@ CRASH_VALUES = {
 
 def test_draft_survives_killing_the_desk(tmp_path: Path, db_url: str, qtbot: QtBot,
                                          make_form: Callable[[], IntakeForm]) -> None:
-    AppServices.open(db_url, user_login="tester").close()  # migrate once, outside the child
+    open_as(db_url, "tester", role="admin").close()  # migrate once, outside the child
     values = CRASH_VALUES
     script = tmp_path / "crash_intake.py"
     script.write_text(CRASH_SCRIPT.format(values=values), encoding="utf-8")

@@ -40,7 +40,7 @@ def amended_pack(tmp_path: Path) -> Path:
 
 def test_supervisor_imports_a_newer_pack(qtbot: Any, services: AppServices, desk_settings: Settings,
                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert services.actor.is_supervisor  # the first user of a new store administers it
+    assert services.actor.is_supervisor  # the ``services`` seat is the store's admin
     number = services.complaints.create(services.actor, {
         "received_at": "2025-06-03T09:00:00+08:00", "channel": "hotline", "category": "billing",
         "customer_name": "王五", "phone": "13700001234", "description": "话费有异议", "demand": "退费"}).number

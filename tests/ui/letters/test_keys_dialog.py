@@ -162,7 +162,7 @@ def test_an_agent_sees_no_supervisor_buttons(qtbot: QtBot, agent_services: AppSe
     dialog = open_dialog(qtbot, agent_services)
     assert not dialog.create_ca_button.isVisibleTo(dialog) and not dialog.issue_button.isVisibleTo(dialog)
     assert dialog.import_button.isVisibleTo(dialog) and dialog.trust_button.isVisibleTo(dialog)
-    assert dialog.create_ca() is False and "只有班组长/主管可以执行此操作" in dialog.message.text()
+    assert dialog.create_ca() is False and "无权执行此操作" in dialog.message.text()
     assert not (site_ca_dir() / "ca.p12").exists()
 
 

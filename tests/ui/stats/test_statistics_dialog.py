@@ -15,6 +15,7 @@ from desktop.services.app import AppServices
 from desktop.services.stats import Statistics
 from desktop.ui.stats import StatisticsDialog
 from desktop.ui.stats.models import AGENT_COLUMNS, BreakdownModel
+from tests.accounts import open_as
 from tests.services.test_stats import build_known_store, known_period
 
 
@@ -81,10 +82,10 @@ def test_export_writes_every_table_as_utf8_sig(qtbot: object, services: AppServi
 
 def test_an_agent_does_not_get_the_agent_table(qtbot: object, services: AppServices) -> None:
     numbers = build_known_store(services)
-    agent = services.users.ensure("agent09", "王五", "agent")
+    as_agent = open_as(services.url, "agent09", display_name="王五", team="九班")
     record = services.complaints.get(numbers["C"])
-    services.complaints.update(services.actor, numbers["C"], {"assigned_agent_id": agent.id}, record.version)
-    as_agent = AppServices.open(services.url, user_login="agent09")
+    services.complaints.update(services.actor, numbers["C"], {"assigned_agent_id": as_agent.actor.id},
+                               record.version)
     try:
         dialog = _open(qtbot, as_agent)
         stats = _load(qtbot, dialog, *known_period().__dict__.values())

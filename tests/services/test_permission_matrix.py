@@ -1,0 +1,157 @@
+"""Every public service method × every role, against the one permission table, on a real SQLite store.
+
+Service classes are discovered by introspection: a new public method that is neither guarded
+(``@guarded("action")``) nor listed in ``permissions.NO_ACTOR`` fails here, and so does a guarded
+method this test has no call for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+import desktop.services
+from desktop.domain.intake import parse_input
+from desktop.i18n import _
+from desktop.law import Citation
+from desktop.law.index import LawIndex
+from desktop.services.app import AppServices
+from desktop.services.errors import PermissionDeniedError
+from desktop.services.permissions import NO_ACTOR, ROLES, RULES, allowed, required_action
+from desktop.services.queue import QueueFilter, QueueQuery
+from desktop.services.stats import Period
+from tests.accounts import open_as
+
+SAMPLE = {"received_at": "2025-09-28T10:00:00+08:00", "channel": "hotline", "category": "billing",
+          "customer_name": "张三", "phone": "13812345678", "description": "账单多扣费58元", "demand": "要求退费"}
+SCHEDULE = json.dumps({"year": 2019, "source": "国办发明电〔2018〕15号",
+                       "rest_days": [{"date": "2019-10-01", "name": "国庆节"}], "working_days": []},
+                      ensure_ascii=False)
+STRONG = "Xin-Zhanghao-2026"
+
+
+def service_methods() -> dict[str, object]:
+    """"Class.method" -> function, for every public method of every ``*Service`` class in desktop.services."""
+    found: dict[str, object] = {}
+    for info in pkgutil.iter_modules(desktop.services.__path__):
+        module = importlib.import_module(f"desktop.services.{info.name}")
+        for class_name, cls in inspect.getmembers(module, inspect.isclass):
+            if not class_name.endswith("Service") or cls.__module__ != module.__name__:
+                continue
+            for name, function in inspect.getmembers(cls, inspect.isfunction):
+                if not name.startswith("_"):
+                    found[f"{class_name}.{name}"] = function
+    return found
+
+
+def fresh(seat: AppServices) -> str:
+    return seat.complaints.create(seat.actor, SAMPLE).number
+
+
+def citation(seat: AppServices) -> Citation:
+    hit = LawIndex(seat.law_pack).search("电信条例 31")[0]
+    return Citation.of(hit.statute, hit.article)
+
+
+# One call per guarded method: (seat, number of a case in every seat's scope) -> anything.
+CALLS: dict[str, Callable[[AppServices, str], object]] = {
+    "ComplaintService.create": lambda s, n: s.complaints.create(s.actor, SAMPLE),
+    "ComplaintService.create_many": lambda s, n: s.complaints.create_many(
+        s.actor, [parse_input(SAMPLE, now=datetime.now(UTC))]),
+    "ComplaintService.get": lambda s, n: s.complaints.get(n),
+    "ComplaintService.events": lambda s, n: s.complaints.events(n),
+    "ComplaintService.earlier_from_number": lambda s, n: s.complaints.earlier_from_number(SAMPLE["phone"]),
+    "ComplaintService.list": lambda s, n: s.complaints.list(),
+    "ComplaintService.count": lambda s, n: s.complaints.count(),
+    "ComplaintService.update": lambda s, n: s.complaints.update(
+        s.actor, n, {"investigation_notes": f"{s.actor.role} 已核实"}, s.complaints.get(n).version),
+    "ComplaintService.transition": lambda s, n: s.complaints.transition(s.actor, fresh(s), "acknowledge"),
+    "ComplaintService.link": lambda s, n: s.complaints.link(s.actor, n, fresh(s)),
+    "ComplaintService.recompute_deadlines": lambda s, n: s.complaints.recompute_deadlines(s.actor),
+    "QueueService.fetch": lambda s, n: s.queue.fetch(QueueQuery(filter=QueueFilter.ALL), 0, 50),
+    "QueueService.count": lambda s, n: s.queue.count(QueueQuery(filter=QueueFilter.ALL)),
+    "QueueService.counts": lambda s, n: s.queue.counts([QueueFilter.ALL, QueueFilter.MINE]),
+    "QueueService.row_of": lambda s, n: s.queue.row_of(QueueQuery(filter=QueueFilter.ALL), n),
+    "QueueService.due_summary": lambda s, n: s.queue.due_summary(),
+    "CalendarService.import_year": lambda s, n: s.calendar.import_year(s.actor, SCHEDULE),
+    "CitationService.add": lambda s, n: s.citations.add(s.actor, n, citation(s)),
+    "CitationService.list": lambda s, n: s.citations.list(n),
+    "LetterService.content": lambda s, n: s.letters.content(n),
+    "LetterService.next_revision": lambda s, n: s.letters.next_revision(n),
+    "LetterService.archive": lambda s, n: s.letters.archive(s.actor, n, s.letters.next_revision(n), "zh_CN",
+                                                            b"%PDF-1.4 matrix", None),
+    "LetterService.revisions": lambda s, n: s.letters.revisions(n),
+    "LetterService.latest": lambda s, n: s.letters.latest(n),
+    "LetterService.save_customer_signature": lambda s, n: s.letters.save_customer_signature(
+        s.actor, n, (((0.1, 0.1, 1.0), (0.5, 0.5, 1.0)),)),
+    "LetterService.customer_signature": lambda s, n: s.letters.customer_signature(n),
+    "SiteSettingsService.set": lambda s, n: s.site.set(s.actor, "site_name", f"{s.actor.role} 网点"),
+    "SiteSettingsService.set_many": lambda s, n: s.site.set_many(s.actor, {"site_address": "人民路1号"}),
+    "StatsService.compute": lambda s, n: s.stats.compute(Period.this_month()),
+    "UserService.add": lambda s, n: s.users.add(s.actor, f"new_{s.actor.role}", "新同事", password=STRONG),
+    "UserService.accounts": lambda s, n: s.users.accounts(s.actor),
+    "UserService.set_role": lambda s, n: s.users.set_role(s.actor, "target", "agent"),
+    "UserService.set_teams": lambda s, n: s.users.set_teams(s.actor, "target", "一班", ("二班",)),
+    "UserService.set_active": lambda s, n: s.users.set_active(s.actor, "target", True),
+    "UserService.reset_password": lambda s, n: s.users.reset_password(s.actor, "target", STRONG),
+    "UserService.audit_log": lambda s, n: s.users.audit_log(s.actor),
+    "UserService.display_names": lambda s, n: s.users.display_names(s.actor),
+}
+
+
+def test_every_public_service_method_has_a_rule() -> None:
+    methods = service_methods()
+    assert len(methods) >= 40  # discovery works (not silently empty)
+    unruled = [name for name, function in methods.items()
+               if required_action(function) is None and name not in NO_ACTOR]
+    assert unruled == [], "public service methods without a permission rule (guard them or list them in NO_ACTOR)"
+    assert [name for name in NO_ACTOR if name not in methods] == []  # no stale exemptions
+    guarded = {name for name, function in methods.items() if required_action(function) is not None}
+    assert sorted(guarded - set(CALLS)) == [], "guarded methods the matrix does not call"
+    assert sorted(set(CALLS) - guarded) == []
+    assert {required_action(methods[name]) for name in guarded} <= set(RULES)
+
+
+@pytest.fixture
+def seats(db_url: str) -> Iterator[dict[str, AppServices]]:
+    opened = {"agent": open_as(db_url, "agent1", role="agent", display_name="坐席甲", team="一班"),
+              "supervisor": open_as(db_url, "lead1", role="supervisor", display_name="班长甲", team="一班"),
+              "admin": open_as(db_url, "admin1", role="admin", display_name="管理员甲", team=None)}
+    open_as(db_url, "target", role="agent", team="一班").close()
+    yield opened
+    for seat in opened.values():
+        seat.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_is_allowed_and_refused_as_the_table_says(seats: dict[str, AppServices], role: str) -> None:
+    agent = seats["agent"]
+    number = fresh(agent)  # the agent's own case: inside every role's scope
+    agent.complaints.update(agent.actor, number, {"investigation_notes": "已核实", "resolution": "退还58元"},
+                            agent.complaints.get(number).version)
+    seat = seats[role]
+    methods = service_methods()
+    outcomes: dict[str, str] = {}
+    for name, call in sorted(CALLS.items()):
+        action = required_action(methods[name])
+        assert action is not None
+        try:
+            call(seat, number)
+        except PermissionDeniedError as refusal:
+            outcomes[name] = "refused"
+            # The message names who, in which role, and what is not allowed.
+            assert str(refusal).startswith(seat.actor.display_name) and _(RULES[action][1]) in str(refusal)
+        else:
+            outcomes[name] = "allowed"
+        expected = "allowed" if allowed(role, action) else "refused"
+        assert outcomes[name] == expected, f"{role} {name} ({action}): {outcomes[name]}, table says {expected}"
+    if role == "agent":
+        assert outcomes["UserService.add"] == outcomes["SiteSettingsService.set"] == "refused"
+    if role == "admin":
+        assert set(outcomes.values()) == {"allowed"}

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.cli.context import CliContext, CliError
+from desktop.cli.user_commands import handle_account_audit
 from desktop.formatting import fmt_datetime
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
@@ -19,7 +20,7 @@ PAGE = 1000
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("audit", help=_("audit records of personal data access (administrators)"))
+    parser = subparsers.add_parser("audit", help=_("audit records: personal data access, account changes"))
     commands = parser.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     log = commands.add_parser("access-log", help=_("list reveals and exports of personal data"))
     log.add_argument("--from", dest="from_day", type=_day, metavar="YYYY-MM-DD", help=_("first day (Beijing time)"))
@@ -29,6 +30,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     log.add_argument("--json", action="store_true", help=_("print JSON"))
     log.add_argument("--out", type=Path, metavar="FILE.csv", help=_("write the entries to a CSV file for an audit"))
     log.set_defaults(handler=handle_access_log)
+
+    accounts = commands.add_parser("accounts", help=_("the audit log of account changes (administrators)"))
+    accounts.add_argument("--limit", type=int, default=200)
+    accounts.add_argument("--json", action="store_true", help=_("print JSON"))
+    accounts.set_defaults(handler=handle_account_audit)
 
 
 def _day(text: str) -> date:

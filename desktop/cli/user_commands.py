@@ -69,11 +69,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     reset.add_argument("--json", action="store_true", help=_("print JSON"))
     reset.set_defaults(handler=handle_reset)
 
-    audit = subparsers.add_parser("audit", help=_("the audit log of account changes (administrators)"))
-    audit.add_argument("--limit", type=int, default=200)
-    audit.add_argument("--json", action="store_true", help=_("print JSON"))
-    audit.set_defaults(handler=handle_audit)
-
 
 def _new_password(path: Path | None, prompt: str) -> str:
     """A password being chosen: from a file, $COMPLAINT_DESK_NEW_PASSWORD, or typed twice on a terminal."""
@@ -179,7 +174,8 @@ def handle_reset(args: argparse.Namespace, ctx: CliContext) -> int:
                        .format(login=user.login))
 
 
-def handle_audit(args: argparse.Namespace, ctx: CliContext) -> int:
+def handle_account_audit(args: argparse.Namespace, ctx: CliContext) -> int:
+    """``complaint-desk audit accounts``: who changed which account (registered by audit_commands)."""
     services = ctx.services()
     if args.limit < 1:
         raise CliError(_("--limit must be at least 1."))

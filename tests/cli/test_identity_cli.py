@@ -101,7 +101,7 @@ def test_reset_password_forces_passwd(db_url: str, tmp_path: Path, capsys: pytes
     assert main(["--db", db_url, "user", "reset-password", "wangfang", "--initial-password-file", str(initial)]) == 0
     capsys.readouterr()
     assert main(["--db", db_url, "--user", "wangfang", "--password-file", str(new), "complaint", "list"]) == 2
-    assert main(["--db", db_url, "audit", "--json"]) == 0
+    assert main(["--db", db_url, "audit", "accounts", "--json"]) == 0
     actions = [(r["action"], r["target"]) for r in json.loads(capsys.readouterr().out)]
     assert ("user.add", "wangfang") in actions and ("user.reset_password", "wangfang") in actions
 

@@ -5,7 +5,7 @@ a failed-attempt counter with a lock-out time, a forced change after an admin re
 a supervisor leads (user_teams) and an audit log of account changes (audit_events).
 
 Revision ID: identity_0006_accounts
-Revises: 0005_drop_day_category_index
+Revises: 0013_pg_trigram_search
 Create Date: 2026-11-28
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "identity_0006_accounts"
-down_revision: str | None = "0005_drop_day_category_index"
+down_revision: str | None = "0013_pg_trigram_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -72,6 +72,7 @@ NO_ACTOR: dict[str, str] = {
     "IdentityService.setup": "creates the first admin of an empty store only",
     "IdentityService.has_accounts": "whether the store is empty (becomes a demo)",
     "IdentityService.is_set_up": "whether setup is still needed",
+    "PersonalDataService.may_reveal": "asks the permission table and the case scope; reveals nothing",
 }
 
 

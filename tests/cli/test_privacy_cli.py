@@ -78,10 +78,10 @@ def test_agent_of_another_team_is_refused(db_url: str, capsys: pytest.CaptureFix
     cli_account(monkeypatch, db_url, "outsider", role="agent")
     open_as(db_url, "outsider", role="agent", team="二班").close()  # cli_account signs in to the default team
     code, out, err = run(capsys, "complaint", "show", number, "--reveal", "phone", "--reason", "回访")
-    assert code == 2 and out == "" and "其他班组" in err
+    assert code == 2 and out == "" and "无权查看" in err
     assert_no_full_values(err)
     code, _out, err = run(capsys, "audit", "access-log")
-    assert code == 2 and "管理员" in err
+    assert code == 2 and "查看审计日志" in err
 
 
 def test_export_policy(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -90,7 +90,7 @@ def test_export_policy(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     out = tmp_path / "export.csv"
     cli_account(monkeypatch, db_url, "clerk", role="agent")
     code, _out, err = run(capsys, "export", "--out", str(out), "--reason", "月度报表")
-    assert code == 2 and "班长" in err and not out.exists()
+    assert code == 2 and "导出投诉" in err and not out.exists()
 
     cli_account(monkeypatch, db_url, "boss", role="supervisor")
     code, _out, err = run(capsys, "export", "--out", str(out))
@@ -147,7 +147,7 @@ def test_unmasked_list_is_for_supervisors_with_a_reason_and_recorded(
     add_case(db_url)
     cli_account(monkeypatch, db_url, "clerk", role="agent")
     code, out, err = run(capsys, "complaint", "list", "--unmasked", "--reason", "回访")
-    assert code == 2 and out == "" and "班长" in err
+    assert code == 2 and out == "" and "不脱敏地列出个人信息" in err
     cli_account(monkeypatch, db_url, "boss", role="supervisor")
     code, out, err = run(capsys, "complaint", "list", "--unmasked")
     assert code == 2 and out == "" and "原因" in err

@@ -24,6 +24,7 @@ from desktop.law.index import LawIndex
 from desktop.services.app import AppServices
 from desktop.services.errors import PermissionDeniedError
 from desktop.services.permissions import NO_ACTOR, ROLES, RULES, allowed, required_action
+from desktop.services.privacy import AccessQuery
 from desktop.services.queue import QueueFilter, QueueQuery
 from desktop.services.stats import Period
 from tests.accounts import open_as
@@ -102,6 +103,15 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "UserService.reset_password": lambda s, n: s.users.reset_password(s.actor, "target", STRONG),
     "UserService.audit_log": lambda s, n: s.users.audit_log(s.actor),
     "UserService.display_names": lambda s, n: s.users.display_names(s.actor),
+    "QueueService.page_statement": lambda s, n: s.queue.page_statement(QueueQuery(filter=QueueFilter.ALL)),
+    "PersonalDataService.reveal": lambda s, n: s.privacy.reveal(s.actor, n, "phone", "回访核实"),
+    "PersonalDataService.use_without_showing": lambda s, n: s.privacy.use_without_showing(
+        s.actor, n, "phone", "回拨客户"),
+    "PersonalDataService.bulk_read": lambda s, n: s.privacy.bulk_read(
+        s.actor, "月度核查", lambda: s.complaints.list(), what="list"),
+    "PersonalDataService.record": lambda s, n: s.privacy.record(s.actor, "export", "月度报表", {"rows": 0}),
+    "PersonalDataService.count": lambda s, n: s.privacy.count(s.actor, AccessQuery()),
+    "PersonalDataService.entries": lambda s, n: s.privacy.entries(s.actor, AccessQuery()),
 }
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from desktop.domain.deadlines import BEIJING
 from desktop.domain.masking import mask_text
 from desktop.services.app import AppServices
-from desktop.services.errors import PermissionDeniedError, ServiceError
+from desktop.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from desktop.services.export_policy import (
     authorize_export,
     export_complaints,
@@ -90,10 +90,11 @@ def test_reveal_without_reason_is_refused_and_not_recorded(services: AppServices
 def test_agent_of_another_team_is_refused_and_sees_nothing(services: AppServices,
                                                            other_team: AppServices) -> None:
     number = services.complaints.create(services.actor, CASE).number
-    with pytest.raises(PermissionDeniedError) as refused:
+    # Another team's case is "not found or not permitted": its existence is not confirmed either.
+    with pytest.raises(NotFoundError) as refused:
         other_team.privacy.reveal(other_team.actor, number, "phone", "回访")
     assert "13812345678" not in str(refused.value)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):
         other_team.privacy.use_without_showing(other_team.actor, number, "phone", "回访")
     assert not other_team.privacy.may_reveal(other_team.actor, number)
     assert entries(services) == []

@@ -19,7 +19,7 @@ def _open_cases(services: AppServices) -> list[tuple[str, int]]:
 
 
 def test_shorter_site_period_moves_every_open_case_once(services: AppServices) -> None:
-    generate(services.sessions, services.complaints, services.users, services.actor, 150, seed=11)
+    generate(services.sessions, services.complaints, services.actor, 150, seed=11)
     before = {number: version for number, version in _open_cases(services)}
     records = {number: services.complaints.get(number) for number in before}
     open_numbers = [n for n, r in records.items() if r.deadline_rule == "reply"]

@@ -27,7 +27,7 @@ def test_open_analyses_a_store_that_grew(tmp_path: Path) -> None:
     url = f"sqlite:///{path.as_posix()}"
     app = open_as(url, "tester", role="admin")
     assert _recorded_rows(path) is None  # an empty store has nothing to analyse
-    generate(app.sessions, app.complaints, app.users, app.actor, 200, seed=1)
+    generate(app.sessions, app.complaints, app.actor, 200, seed=1)
     assert not statistics_are_current(app.engine)
     app.close()
 
@@ -36,7 +36,7 @@ def test_open_analyses_a_store_that_grew(tmp_path: Path) -> None:
     assert first is not None and first > 0
     assert statistics_are_current(app.engine)
     # Growth within the factor keeps the statistics; beyond it they are taken again at the next start.
-    generate(app.sessions, app.complaints, app.users, app.actor, int(200 * STALE_FACTOR) + 50, seed=2)
+    generate(app.sessions, app.complaints, app.actor, int(200 * STALE_FACTOR) + 50, seed=2)
     assert not statistics_are_current(app.engine)
     app.close()
     app = open_as(url, "tester", role="admin")

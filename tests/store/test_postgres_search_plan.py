@@ -20,7 +20,7 @@ def test_rare_chinese_term_uses_the_trigram_index(postgres_url: str) -> None:
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'complaints'")).scalars())
         assert {"ix_complaints_trgm_description", "ix_complaints_trgm_customer_name",
                 "ix_complaints_trgm_demand", "ix_complaints_trgm_address"} <= indexes
-        generate(app.sessions, app.complaints, app.users, app.actor, 1500, seed=9)
+        generate(app.sessions, app.complaints, app.actor, 1500, seed=9)
         marked = app.complaints.list(limit=1)[0]
         app.complaints.update(app.actor, marked.number, {"description": "客户反映光猫指示灯闪烁琥珀色后断网"},
                               app.complaints.get(marked.number).version)

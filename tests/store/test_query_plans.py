@@ -32,7 +32,7 @@ def million_row_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppS
     path = tmp_path_factory.mktemp("plans") / "store.sqlite3"
     url = f"sqlite:///{path.as_posix()}"
     app = open_as(url, "tester", role="admin")
-    generate(app.sessions, app.complaints, app.users, app.actor, 2000, seed=3)
+    generate(app.sessions, app.complaints, app.actor, 2000, seed=3)
     analyze(app.engine)
     app.close()
     _scale_statistics(path, SCALE)
@@ -78,7 +78,7 @@ def test_store_without_statistics_is_analysed_on_open(tmp_path: Path) -> None:
     """A store whose statistics were lost is analysed again when it is next opened."""
     url = f"sqlite:///{(tmp_path / 'cold.sqlite3').as_posix()}"
     app = open_as(url, "tester", role="admin")
-    generate(app.sessions, app.complaints, app.users, app.actor, 300, seed=5)
+    generate(app.sessions, app.complaints, app.actor, 300, seed=5)
     with app.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")
     app.close()

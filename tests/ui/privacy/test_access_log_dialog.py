@@ -72,7 +72,7 @@ def test_agents_are_refused(qtbot: Any, services: AppServices, agent_services: A
     dialog = AccessLogDialog(agent_services)
     qtbot.addWidget(dialog)
     assert not dialog.reload()
-    assert "管理员" in dialog.message.message() and dialog.model.rowCount() == 0
+    assert "查看审计日志" in dialog.message.message() and dialog.model.rowCount() == 0
     assert dialog.export_csv("unused.csv") is None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,9 @@ from desktop.services.stats import StatsService
 from desktop.services.users import UserService, default_login
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.migrate import upgrade_to_head
+
+if TYPE_CHECKING:
+    from desktop.services.keys import KeyService
 
 
 @dataclass
@@ -68,6 +72,13 @@ class AppServices:
     @cached_property
     def letters(self) -> LetterService:
         return LetterService(self.sessions, self.complaints, self.citations, self.site, self.actor)
+
+    @cached_property
+    def keys(self) -> KeyService:
+        """Site CA, agent certificates, trusted CAs: admin-only changes, each audited."""
+        from desktop.services.keys import KeyService
+
+        return KeyService(self.sessions)
 
     @cached_property
     def stats(self) -> StatsService:

@@ -42,11 +42,11 @@ def set_pack_version(folder: Path, version: str) -> None:
     (folder / "pack.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
-def amend_article_39(data: Any, days: str = "20日") -> None:
-    """电信条例 第三十九条: 30日 → ``days`` in the text and its first paragraph."""
+def amend_article_39(data: Any, days: str = "20日", before: str = "30日") -> None:
+    """电信条例 第三十九条: ``before`` → ``days`` in the text and its first paragraph."""
     article = data["articles"][38]
-    article["text"] = article["text"].replace("30日", days)
-    article["paragraphs"][0] = article["paragraphs"][0].replace("30日", days)
+    article["text"] = article["text"].replace(before, days)
+    article["paragraphs"][0] = article["paragraphs"][0].replace(before, days)
 
 
 def amended_site_pack(target: Path, version: str = "2030-01-02", days: str = "20日",
@@ -58,4 +58,6 @@ def amended_site_pack(target: Path, version: str = "2030-01-02", days: str = "20
     if sign:
         ca = site_ca()
         sign_with_site_ca(target, ca.certificate, ca.private_key)
+    else:
+        (target / "pack.sig").unlink()  # the publisher's signature no longer matches anyway
     return target

@@ -55,6 +55,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_json(trust)
     trust.set_defaults(handler=handle_trust)
 
+    log = commands.add_parser("log", help=_("show the audit of key, trust and law-pack changes (administrators)"))
+    log.add_argument("--limit", type=int, default=50, help=_("maximum number of results"))
+    _add_json(log)
+    log.set_defaults(handler=handle_log)
+
     lister = commands.add_parser("list", help=_("list signing identities and trusted CAs"))
     _add_json(lister)
     lister.set_defaults(handler=handle_list)
@@ -214,3 +219,18 @@ def _fingerprint(certificate: x509.Certificate) -> str:
     from cryptography.hazmat.primitives import hashes
 
     return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def handle_log(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.errors import ServiceError
+
+    services = ctx.services()
+    try:
+        events = services.keys.events(services.actor, max(1, args.limit))
+    except ServiceError as error:
+        raise CliError(str(error)) from error
+    payload = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
+                "fingerprint": e.fingerprint, "detail": e.detail} for e in events]
+    lines = [f"{e.at:%Y-%m-%d %H:%M} {e.actor} {e.action} {e.subject}" for e in events]
+    ctx.emit(payload, "\n".join(lines) or _("No key changes recorded yet."))
+    return 0

@@ -134,7 +134,7 @@ def _signature_reports(facts: Any, have_roots: bool, now: dt.datetime) -> list[S
                                        and not facts.other_form_fields):
                 problems.append(_("{who}: the document was changed after this signature ({change}); a later "
                                   "signature does not make that change valid.").format(
-                    who=who, change=signature.later_changes or "?"))
+                    who=who, change=_change_label(signature.later_changes, facts.other_form_fields)))
         if signature.signed_at is not None:
             previous = signature.signed_at
         reports.append(SignatureReport(
@@ -143,6 +143,15 @@ def _signature_reports(facts: Any, have_roots: bool, now: dt.datetime) -> list[S
             intact=signature.checked and signature.intact, trusted=signature.checked and signature.trusted,
             problems=problems))
     return reports
+
+
+def _change_label(level: str | None, other_fields: bool) -> str:
+    """pyHanko's modification level, in the user's words."""
+    if other_fields and level in ("NONE", "LTA_UPDATES", "FORM_FILLING"):
+        return _("form fields other than signatures")
+    labels = {"ANNOTATIONS": _("annotations were added"), "OTHER": _("the content was edited"),
+              "FORM_FILLING": _("form fields were filled"), "LTA_UPDATES": _("validation data was added")}
+    return labels.get(level or "", _("unexplained changes"))
 
 
 def _date_problems(who: str, signature: Any, previous: dt.datetime | None, now: dt.datetime) -> list[str]:

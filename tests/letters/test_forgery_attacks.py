@@ -92,6 +92,10 @@ def test_an_agent_cannot_trust_a_ca_and_the_admin_trust_is_audited(
     assert event.subject.startswith("CN=冒名网点 CA")
     [logged] = services.keys.events(services.actor)
     assert logged.actor == services.actor.login and logged.fingerprint == event.fingerprint
+    assert main(["--db", db_url, "--user", services.actor.login, "keys", "log", "--json"]) == 0
+    assert [e["action"] for e in json.loads(capsys.readouterr().out)] == ["trust_ca"]
+    assert main(["--db", db_url, "--user", "clerk", "keys", "log"]) == 2  # the audit is for administrators
+    assert "只有管理员" in capsys.readouterr().err
 
 
 def test_importing_a_p12_never_trusts_the_root_inside_it(

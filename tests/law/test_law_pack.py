@@ -17,9 +17,8 @@ from desktop.law import (
     load_pack,
     validate_pack,
 )
-from desktop.law.build_pack import sha256_of
 from desktop.law.loader import bundled_pack_dir
-from tests.law.site_packs import amended_site_pack
+from tests.law.site_packs import amended_site_pack, edit_pack
 
 
 @pytest.fixture
@@ -31,13 +30,7 @@ def pack_copy(tmp_path: Path) -> Path:
 
 def _rewrite(folder: Path, relative: str, edit) -> None:  # type: ignore[no-untyped-def]
     """Edit one pack file and fix its checksum, as a supervisor's new pack would be built."""
-    path = folder / relative
-    data = json.loads(path.read_text(encoding="utf-8"))
-    edit(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    manifest = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
-    manifest["checksums"]["files"][relative] = sha256_of(path)
-    (folder / "pack.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    edit_pack(folder, relative, edit)
 
 
 def test_bundled_pack_loads_with_metadata() -> None:

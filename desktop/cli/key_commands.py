@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     keys = subparsers.add_parser("keys", help=_("signing certificates: site CA, agent certificates, trust"))
     commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
 
-    create = commands.add_parser("create-ca", help=_("create the site CA (supervisors only)"))
+    create = commands.add_parser("create-ca", help=_("create the site CA (administrators only)"))
     create.add_argument("--name", required=True, help=_("the site's name, as it appears on certificates"))
     create.add_argument("--dir", type=Path, metavar="D",
                         help=_("create the CA in this folder instead of the user profile"))
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_json(create)
     create.set_defaults(handler=handle_create_ca)
 
-    issue = commands.add_parser("issue", help=_("issue an agent certificate from the site CA (supervisors only)"))
+    issue = commands.add_parser("issue", help=_("issue an agent certificate from the site CA (administrators only)"))
     issue.add_argument("agent", metavar="AGENT_NAME", help=_("the agent's name, as it appears on letters"))
     issue.add_argument("--rsa", action="store_true", help=_("an RSA 2048 key instead of ECDSA P-256"))
     issue.add_argument("--ca-dir", type=Path, metavar="D",
@@ -50,10 +50,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_json(importer)
     importer.set_defaults(handler=handle_import)
 
-    trust = commands.add_parser("trust", help=_("trust a CA certificate when verifying letters"))
+    trust = commands.add_parser("trust", help=_("trust a CA certificate when verifying letters (administrators only)"))
     trust.add_argument("file", type=Path, metavar="CA.pem", help=_("the CA certificate (PEM or DER)"))
     _add_json(trust)
     trust.set_defaults(handler=handle_trust)
+
+    log = commands.add_parser("log", help=_("show the audit of key, trust and law-pack changes (administrators)"))
+    log.add_argument("--limit", type=int, default=50, help=_("maximum number of results"))
+    _add_json(log)
+    log.set_defaults(handler=handle_log)
 
     lister = commands.add_parser("list", help=_("list signing identities and trusted CAs"))
     _add_json(lister)
@@ -83,7 +88,8 @@ def _ca_passphrase(args: argparse.Namespace) -> bytes:
             env=PASSPHRASE_ENV)) from error
 
 
-def _require_supervisor(ctx: CliContext) -> None:
+def _require_admin(ctx: CliContext) -> None:
+    """Refuse before asking for any passphrase when the acting user may not manage keys."""
     from desktop.services.errors import ServiceError
     from desktop.services.permissions import require
 
@@ -94,20 +100,17 @@ def _require_supervisor(ctx: CliContext) -> None:
 
 
 def handle_create_ca(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.letters.content import LetterError
-    from desktop.letters.keys import create_site_ca, retire_demo_keys, site_ca_dir
+    from desktop.services.errors import ServiceError
 
-    _require_supervisor(ctx)
+    _require_admin(ctx)
     name = args.name.strip()
     if not name:
         raise CliError(_("The site CA needs the site's name."))
     passphrase = _ca_passphrase(args)
-    in_profile = args.dir is None
+    services = ctx.services()
     try:
-        # A real CA replaces the demo one the first signing made; demo files are kept aside.
-        retired = retire_demo_keys() if in_profile else None
-        ca = create_site_ca(args.dir or site_ca_dir(), name, passphrase)
-    except (LetterError, OSError) as error:
+        ca, retired = services.keys.create_site_ca(services.actor, name, passphrase, args.dir)
+    except ServiceError as error:
         raise CliError(str(error)) from error
     payload = {"name": ca.name, "directory": str(ca.directory), "demo": ca.is_demo,
                "fingerprint": _fingerprint(ca.certificate),
@@ -121,21 +124,21 @@ def handle_create_ca(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_issue(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.letters.content import LetterError
-    from desktop.letters.keys import issue_agent_certificate, open_site_ca, site_ca_dir
+    from desktop.letters.keys import site_ca_dir
+    from desktop.services.errors import ServiceError
 
-    _require_supervisor(ctx)
+    _require_admin(ctx)
     ca_dir = args.ca_dir or site_ca_dir()
     if not (ca_dir / "ca.p12").is_file():
         raise CliError(_("There is no site CA in {path}; create it first with “keys create-ca”.").format(
             path=ca_dir))
     ca_passphrase = _ca_passphrase(args)
     key_passphrase = read_passphrase(args.passphrase_file)
+    services = ctx.services()
     try:
-        ca = open_site_ca(ca_dir, ca_passphrase)
-        identity = issue_agent_certificate(ca, args.agent.strip(), key_passphrase,
-                                           key_type="rsa" if args.rsa else "ec", directory=args.out)
-    except (LetterError, OSError) as error:
+        identity = services.keys.issue(services.actor, args.agent, ca_passphrase, key_passphrase,
+                                       key_type="rsa" if args.rsa else "ec", ca_dir=ca_dir, out=args.out)
+    except ServiceError as error:
         raise CliError(str(error)) from error
     ctx.emit(identity_json(identity), _("Issued a certificate for {agent}: {path}").format(
         agent=identity.agent_name, path=identity.path))
@@ -143,15 +146,15 @@ def handle_issue(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.letters.content import LetterError
-    from desktop.letters.keys import import_pkcs12
+    from desktop.services.errors import ServiceError
 
     if not args.file.is_file():
         raise CliError(_("Cannot read {path}: the file does not exist.").format(path=args.file))
     passphrase = read_passphrase(args.passphrase_file)
+    services = ctx.services()
     try:
-        identity = import_pkcs12(args.file, passphrase)
-    except (LetterError, OSError) as error:
+        identity = services.keys.import_pkcs12(services.actor, args.file, passphrase)
+    except ServiceError as error:
         raise CliError(str(error)) from error
     ctx.emit(identity_json(identity), _("Imported the certificate of {agent} (issued by {issuer}).").format(
         agent=identity.agent_name, issuer=identity.issuer))
@@ -159,14 +162,14 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_trust(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.letters.content import LetterError
-    from desktop.letters.keys import import_trust_root
+    from desktop.services.errors import ServiceError
 
+    if not args.file.is_file():
+        raise CliError(_("Cannot read {path}: the file does not exist.").format(path=args.file))
+    services = ctx.services()
     try:
-        certificate = import_trust_root(args.file)
-    except OSError as error:
-        raise CliError(_("Cannot read {path}: {error}").format(path=args.file, error=error)) from error
-    except LetterError as error:
+        certificate = services.keys.trust_ca(services.actor, args.file)
+    except ServiceError as error:
         raise CliError(str(error)) from error
     payload = certificate_json(certificate)
     ctx.emit(payload, _("Letters signed under {subject} are now trusted.").format(subject=payload["subject"]))
@@ -216,3 +219,18 @@ def _fingerprint(certificate: x509.Certificate) -> str:
     from cryptography.hazmat.primitives import hashes
 
     return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def handle_log(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.errors import ServiceError
+
+    services = ctx.services()
+    try:
+        events = services.keys.events(services.actor, max(1, args.limit))
+    except ServiceError as error:
+        raise CliError(str(error)) from error
+    payload = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject,
+                "fingerprint": e.fingerprint, "detail": e.detail} for e in events]
+    lines = [f"{e.at:%Y-%m-%d %H:%M} {e.actor} {e.action} {e.subject}" for e in events]
+    ctx.emit(payload, "\n".join(lines) or _("No key changes recorded yet."))
+    return 0

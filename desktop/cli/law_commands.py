@@ -19,8 +19,6 @@ from desktop.law import (
     PackValidationError,
     Statute,
     grade_label,
-    import_pack,
-    load_active_pack,
     load_pack,
     status_label,
 )
@@ -65,10 +63,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _common(evaluate, with_limit=False)
     evaluate.set_defaults(handler=handle_evaluate)
 
-    importer = commands.add_parser("import", help=_("import a newer statute pack (supervisor)"))
+    importer = commands.add_parser("import", help=_("import a newer signed statute pack (administrators only)"))
     importer.add_argument("path", type=Path, help=_("folder holding pack.json"))
     importer.add_argument("--json", action="store_true", dest="json", help=_("print JSON"))
     importer.set_defaults(handler=handle_import)
+
+    signer = commands.add_parser("sign-pack", help=_("sign a site's statute pack with the site CA "
+                                                      "(administrators only)"))
+    signer.add_argument("path", type=Path, help=_("folder holding pack.json"))
+    signer.add_argument("--ca-passphrase-file", type=Path, metavar="FILE",
+                        help=_("read the site CA's passphrase from this file"))
+    signer.add_argument("--json", action="store_true", dest="json", help=_("print JSON"))
+    signer.set_defaults(handler=handle_sign_pack)
 
 
 def _common(
@@ -85,8 +91,17 @@ def _common(
 
 
 def _pack(args: argparse.Namespace) -> LawPack:
+    import sys
+
+    from desktop.law.store import active_pack_report
+
     try:
-        return load_pack(args.pack) if args.pack else load_active_pack()
+        if args.pack:
+            return load_pack(args.pack)
+        pack, refused = active_pack_report()
+        for message in refused:  # the previous pack is used; say why the newer one is not
+            sys.stderr.write(message + "\n")
+        return pack
     except PackValidationError as error:
         raise CliError(
             _("The law pack is invalid: {problems}").format(problems="; ".join(error.problems))
@@ -190,8 +205,10 @@ def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_validate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.law.loader import verify_pack
+
     try:
-        pack = load_pack(args.path)
+        pack, signer = verify_pack(args.path)
     except PackValidationError as error:
         ctx.emit(
             {"valid": False, "problems": error.problems},
@@ -205,28 +222,27 @@ def handle_validate(args: argparse.Namespace, ctx: CliContext) -> int:
             "pack_version": pack.pack_version,
             "statutes": len(pack.statutes),
             "articles": articles,
+            "signer": signer.kind if signer else None,
+            "signer_name": signer.name if signer else None,
         },
         _("Valid pack {version}: {statutes} statutes, {articles} articles").format(
             version=pack.pack_version, statutes=len(pack.statutes), articles=articles
-        ),
+        )
+        + "\n"
+        + _("Signed by: {signer}").format(signer=signer.name if signer else "—"),
     )
     return 0
 
 
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.services.errors import PermissionDeniedError
-    from desktop.services.permissions import require
+    from desktop.services.errors import ServiceError
+    from desktop.services.law_packs import import_site_pack
 
+    services = ctx.services()
     try:
-        require(ctx.services().actor, "lawpack.import")
-    except PermissionDeniedError as error:
+        pack, diff = import_site_pack(services.keys, services.actor, args.path)
+    except ServiceError as error:
         raise CliError(str(error)) from None
-    try:
-        pack, diff = import_pack(args.path)
-    except PackValidationError as error:
-        raise CliError(
-            _("The law pack is invalid: {problems}").format(problems="; ".join(error.problems))
-        ) from None
     payload = {
         "pack_version": pack.pack_version,
         "previous_version": diff.old_version,
@@ -287,4 +303,23 @@ def handle_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
         lines.append(_("miss {id}: expected {expected}; got {returned}").format(
             id=miss["id"], expected=readable(miss["expected"]), returned=readable(miss["returned"])))
     ctx.emit(result, "\n".join(lines))
+    return 0
+
+
+def handle_sign_pack(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.cli.letter_commands import read_passphrase
+    from desktop.services.errors import ServiceError
+    from desktop.services.law_packs import sign_site_pack
+    from desktop.services.permissions import require
+
+    services = ctx.services()
+    try:
+        require(services.actor, "lawpack.import")  # before asking for the passphrase
+        passphrase = read_passphrase(args.ca_passphrase_file)
+        pack, signer = sign_site_pack(services.keys, services.actor, args.path, passphrase)
+    except ServiceError as error:
+        raise CliError(str(error)) from None
+    ctx.emit({"pack_version": pack.pack_version, "signer": signer.name, "fingerprint": signer.fingerprint},
+             _("Signed the law pack {version} with {signer}.").format(version=pack.pack_version,
+                                                                      signer=signer.name))
     return 0

@@ -51,7 +51,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.add_argument(
         "--require-trusted",
         action="store_true",
-        help=_("exit non-zero unless the signer chains to a trusted CA"),
+        help=_("kept for old scripts: every signer must chain to a trusted CA anyway"),
+    )
+    verify.add_argument(
+        "--no-store",
+        action="store_true",
+        help=_("check only the signatures, without looking the letter up in the store"),
     )
     verify.add_argument("--json", action="store_true", dest="json", help=_("print JSON"))
     verify.set_defaults(handler=handle_verify)
@@ -214,25 +219,20 @@ def read_passphrase(passphrase_file: Path | None) -> bytes:
 
 
 def handle_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Exit 0 only for a valid letter (every signature, trusted, known to the store); 1 otherwise."""
     from desktop.letters.content import LetterError
-    from desktop.letters.keys import load_certificates, site_trust_roots
-    from desktop.letters.verify import verify_pdf
+    from desktop.letters.keys import load_certificates
+    from desktop.letters.verify import read_letter_file
+    from desktop.services.letter_check import check_letter
 
     try:
-        pdf = args.file.read_bytes()
-    except OSError as error:
-        raise CliError(
-            _("Cannot read {path}: {error}").format(path=args.file, error=error)
-        ) from error
-    try:
+        pdf = read_letter_file(args.file)
         roots = [cert for path in args.trust for cert in load_certificates(path)]
     except (OSError, LetterError) as error:
         raise CliError(str(error)) from error
-    roots += site_trust_roots()
-    result = verify_pdf(pdf, roots)
+    result = check_letter(pdf, None if args.no_store else ctx.services().sessions, roots)
     ctx.emit(result.to_json(), _verification_text(result))
-    ok = result.valid and (result.trusted or not args.require_trusted)
-    return 0 if ok else 1
+    return 0 if result.valid else 1
 
 
 def _verification_text(result: object) -> str:
@@ -248,6 +248,8 @@ def _verification_text(result: object) -> str:
         _("Chains to the site CA: {value}").format(value=yes if result.trusted else no),
         _("Complaint: {value}").format(value=result.complaint or "—"),
         _("Revision: {value}").format(value=result.revision or "—"),
+        _("Archived in the store: {value}").format(
+            value=_("not checked") if result.known is None else yes if result.known else no),
     ]
     lines += [_("Problem: {text}").format(text=problem) for problem in result.problems]
     return "\n".join(lines)

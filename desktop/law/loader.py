@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.codes import Category
 from desktop.i18n import _
@@ -22,7 +23,21 @@ from desktop.law.model import (
     StatuteDates,
     StatuteStatus,
 )
+from desktop.law.signing import (
+    MANIFEST_FILE,
+    OPTIONAL_FILES,
+    SIGNATURE_FILE,
+    PackSignatureError,
+    PackSigner,
+    check_pack_files,
+    expected_files,
+    read_manifest_bytes,
+    verify_pack_signature,
+)
 from desktop.paths import resource_path
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 SUPPORTED_FORMAT_VERSIONS = (1,)
 
@@ -60,9 +75,20 @@ def _check_date(value: Any, where: str, problems: list[str]) -> None:
         )
 
 
-def _check_checksums(folder: Path, manifest: dict[str, Any], problems: list[str]) -> None:
+def _check_checksums(folder: Path, manifest: dict[str, Any], expected_names: set[str],
+                     problems: list[str]) -> None:
     files = manifest.get("checksums", {}).get("files", {})
+    if not isinstance(files, dict):
+        problems.append(_("pack.json: the checksum list is not an object"))
+        return
+    # The signature covers pack.json only: every file the loader reads must be checksummed in it.
+    unchecked = sorted(expected_names - set(files) - {MANIFEST_FILE, SIGNATURE_FILE, *OPTIONAL_FILES})
+    if unchecked:
+        problems.append(_("pack.json has no checksum for: {names}").format(names=", ".join(unchecked)))
     for relative, expected in files.items():
+        if relative not in expected_names or relative in (MANIFEST_FILE, SIGNATURE_FILE):
+            problems.append(_("pack.json lists a checksum for an unexpected file: {path}").format(path=relative))
+            continue
         path = folder / relative
         if not path.is_file():
             problems.append(_("Missing file: {path}").format(path=relative))
@@ -228,23 +254,59 @@ def _check_cross_references(
                 )
 
 
-def load_pack(path: Path | None = None) -> LawPack:
-    """Load and validate the pack in ``path`` (default: the bundled ``resources/law``)."""
+def site_pack_roots() -> list[x509.Certificate]:
+    """The CAs that may sign a site's own pack: the site CA and trusted CAs, never a demo CA."""
+    from desktop.letters.keys import is_demo_certificate, site_trust_roots
+
+    return [root for root in site_trust_roots() if not is_demo_certificate(root)]
+
+
+def load_pack(path: Path | None = None, *, site_roots: Sequence[x509.Certificate] | None = None) -> LawPack:
+    """Load, verify and validate the pack in ``path`` (default: the bundled ``resources/law``)."""
+    return verify_pack(path, site_roots=site_roots)[0]
+
+
+def verify_pack(path: Path | None = None, *,
+                site_roots: Sequence[x509.Certificate] | None = None) -> tuple[LawPack, PackSigner | None]:
+    """The pack and who signed it. The bundled pack must carry the publisher's signature; any other
+    folder the publisher's or a trusted (non-demo) site CA's. Raises PackValidationError otherwise."""
     folder = path or bundled_pack_dir()
+    bundled = path is None or _same_folder(folder, bundled_pack_dir())
     problems: list[str] = []
-    manifest = _read_json(folder / "pack.json", problems)
+    try:
+        manifest_bytes = read_manifest_bytes(folder)
+    except PackSignatureError as error:
+        raise PackValidationError([str(error)]) from None
+    try:
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise PackValidationError(
+            [_("{path} is not valid UTF-8 JSON: {error}").format(path=MANIFEST_FILE, error=error)]) from None
     if not isinstance(manifest, dict):
-        raise PackValidationError(problems or [_("pack.json must hold an object")])
+        raise PackValidationError([_("pack.json must hold an object")])
+    try:
+        check_pack_files(folder, manifest)
+        expected_names = expected_files(manifest)
+    except PackSignatureError as error:  # symlinks, stray files, oversized: nothing is read
+        raise PackValidationError([str(error)]) from None
+    signer: PackSigner | None = None
+    unsigned: list[str] = []  # kept apart so content problems are still listed in full
+    try:
+        roots = site_pack_roots() if site_roots is None and not bundled else list(site_roots or [])
+        signer = verify_pack_signature(folder, manifest_bytes, allow_site=not bundled, site_roots=roots)
+    except PackSignatureError as error:
+        unsigned.append(str(error))
     if manifest.get("format_version") not in SUPPORTED_FORMAT_VERSIONS:
         raise PackValidationError(
             [
+                *unsigned,
                 _("Unsupported pack format version {version}").format(
                     version=manifest.get("format_version")
-                )
+                ),
             ]
         )
     _check_date(manifest.get("pack_version"), "pack.json", problems)
-    _check_checksums(folder, manifest, problems)
+    _check_checksums(folder, manifest, expected_names, problems)
     guidance = _guidance_map(
         _read_json(folder / manifest.get("guidance", "guidance.json"), problems)
     )
@@ -264,7 +326,7 @@ def load_pack(path: Path | None = None) -> LawPack:
             continue
         statutes.append(_statute_from_record(record, guidance))
     if problems:
-        raise PackValidationError(problems)
+        raise PackValidationError(unsigned + problems)
     pack = LawPack(
         int(manifest["format_version"]),
         str(manifest["pack_version"]),
@@ -272,9 +334,16 @@ def load_pack(path: Path | None = None) -> LawPack:
         _cases(cases_raw),
     )
     _check_cross_references(pack, guidance, problems)
-    if problems:
-        raise PackValidationError(problems)
-    return pack
+    if problems or unsigned:
+        raise PackValidationError(unsigned + problems)
+    return pack, signer
+
+
+def _same_folder(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False
 
 
 def _statute_from_record(

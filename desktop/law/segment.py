@@ -1,7 +1,7 @@
 """Chinese word segmentation for suggestions: keywords match words, never pieces of other words.
 
 ``jieba`` (a maintained segmenter) splits a note into words, helped by a user dictionary of
-telecom terms kept as data (``resources/law/segmentation-terms.txt``). Numbers and amounts become
+telecom terms kept as data (``resources/suggest/segmentation-terms.txt``). Numbers and amounts become
 one placeholder token, so "0元" can never be found inside "100元" and no amount is a keyword hit.
 Loading jieba's dictionary takes about a second the first time (it caches a model on disk);
 callers that care (the desk) warm it off the GUI thread with :func:`warm_up`.
@@ -29,7 +29,7 @@ _segmenter: Any = None
 
 
 def terms_file() -> Path:
-    return resource_path("law/segmentation-terms.txt")
+    return resource_path("suggest/segmentation-terms.txt")
 
 
 def _load() -> Any:

@@ -9,7 +9,7 @@ Four kinds of evidence are combined:
 * the **site's own practice**: how many similar earlier complaints at this site cited the article
   (counts only, gathered by ``desktop.services.law_learning``; optional).
 
-Precision rules kept as data (``resources/law/suggestion-rules.json``) keep articles where they
+Precision rules kept as data (``resources/suggest/suggestion-rules.json``) keep articles where they
 belong: an article about personal-information handling is not offered outside the privacy
 category unless the note talks about personal information. A short or vague note is never left
 empty: the category's most-cited articles at the site (or the pack's standard articles for it)
@@ -89,7 +89,7 @@ class SuggestionRules:
 
 @cache
 def _rules_data() -> dict[str, Any]:
-    loaded = json.loads(resource_path("law/suggestion-rules.json").read_text(encoding="utf-8"))
+    loaded = json.loads(resource_path("suggest/suggestion-rules.json").read_text(encoding="utf-8"))
     assert isinstance(loaded, dict)
     return loaded
 

@@ -1,4 +1,10 @@
-"""The pyHanko side of verification; imported only when a letter is verified."""
+"""The pyHanko side of verification; imported only when a letter is verified.
+
+Every embedded signature is validated, in file order, with pyHanko's modification analysis:
+for each earlier signature it reports how the later revisions changed the document
+(``modification_level``, ``docmdp_ok``), which is how a text edit hidden under a later
+counter-signature is caught.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,13 @@ import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -18,10 +26,12 @@ from pyhanko_certvalidator import ValidationContext
 from desktop.letters._pyhanko_signing import to_asn1_certificate
 from desktop.letters.keys import DEMO_LABEL
 
+MAX_SIGNATURES = 20  # a letter has one or two; more is a file built to make validation slow
+
 
 @contextmanager
 def _quiet_pyhanko() -> Iterator[None]:
-    """pyHanko logs a traceback for every untrusted path; the result already says so."""
+    """pyHanko logs a traceback for every untrusted path or suspicious diff; the result already says so."""
     logger = logging.getLogger("pyhanko")
     previous = logger.level
     logger.setLevel(logging.CRITICAL)
@@ -39,51 +49,104 @@ class UnreadablePdfError(Exception):
 
 @dataclass(frozen=True)
 class SignatureFacts:
-    keywords: str
-    has_signature: bool
+    field_name: str
+    checked: bool = False  # False: the signature could not be validated at all (broken CMS, …)
+    error: str | None = None
     intact: bool = False
     signature_ok: bool = False
-    covers_whole_file: bool = False
     trusted: bool = False
+    covers_whole_file: bool = False
+    covers_whole_revision: bool = False
+    # How the revisions after this signature changed the document (None for the last one).
+    later_changes_allowed: bool = True
+    later_changes: str | None = None
     signer: str | None = None
-    signed_at: str | None = None
     signer_is_demo: bool = False
+    signed_at: datetime | None = None
+    certificate_valid_from: datetime | None = None
+    certificate_valid_until: datetime | None = None
 
 
-def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> SignatureFacts:
+@dataclass(frozen=True)
+class DocumentFacts:
+    keywords: str
+    signatures: list[SignatureFacts] = field(default_factory=list)
+    too_many_signatures: bool = False
+    other_form_fields: bool = False  # fields other than signatures: "form filling" could change text
+
+
+def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> DocumentFacts:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         info: Any = reader.trailer_view.get("/Info")
         info = info.get_object() if info is not None else None
         keywords = str(info.get("/Keywords", "")) if info is not None else ""
-        signatures = reader.embedded_signatures
+        embedded = reader.embedded_signatures
+        other_fields = _has_non_signature_fields(reader)
     except Exception as error:  # a damaged file fails in many pyHanko-specific ways
         raise UnreadablePdfError(str(error) or type(error).__name__) from error
-    if not signatures:
-        return SignatureFacts(keywords=keywords, has_signature=False)
-    embedded = signatures[-1]
+    if len(embedded) > MAX_SIGNATURES:
+        return DocumentFacts(keywords=keywords, too_many_signatures=True)
     context = ValidationContext(
         trust_roots=[to_asn1_certificate(c) for c in trust_roots],
         allow_fetching=False,  # sites verify offline; the site CA publishes no CRL
         revocation_mode="soft-fail",
     )
+    facts = [_one(signature, context, bool(trust_roots), last=index == len(embedded) - 1)
+             for index, signature in enumerate(embedded)]
+    return DocumentFacts(keywords=keywords, signatures=facts, other_form_fields=other_fields)
+
+
+def _one(embedded: Any, context: ValidationContext, have_roots: bool, *, last: bool) -> SignatureFacts:
+    name = str(embedded.field_name)
     try:
         with _quiet_pyhanko():
             status = validate_pdf_signature(embedded, signer_validation_context=context)
-    except (ValueError, KeyError):  # pyHanko's validation errors derive from ValueError
-        # A changed byte may break the CMS structure itself: that is tampering too.
-        return SignatureFacts(keywords=keywords, has_signature=True)
+    except Exception as error:  # pyHanko's validation errors: a changed byte may break the CMS itself
+        return SignatureFacts(field_name=name, error=str(error) or type(error).__name__)
     certificate = status.signing_cert
     subject = certificate.subject.native if certificate is not None else {}
-    signed_at = status.signer_reported_dt
+    level = status.modification_level
+    later_ok = True
+    later: str | None = None
+    if not last:
+        # A later signature fills a signature field (FORM_FILLING); a DSS/timestamp update is
+        # LTA_UPDATES. Anything more (OTHER, ANNOTATIONS) or a failed diff changes the content.
+        later_ok = (bool(status.docmdp_ok) and level is not None
+                    and level <= ModificationLevel.FORM_FILLING)
+        later = level.name if level is not None else type(status.diff_result).__name__
+    validity = certificate["tbs_certificate"]["validity"] if certificate is not None else None
     return SignatureFacts(
-        keywords=keywords,
-        has_signature=True,
+        field_name=name,
+        checked=True,
         intact=bool(status.intact),
         signature_ok=bool(status.valid),
+        trusted=bool(status.trusted) and have_roots,
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        trusted=bool(status.trusted) and bool(trust_roots),
+        covers_whole_revision=status.coverage is not None
+        and status.coverage >= SignatureCoverageLevel.ENTIRE_REVISION,
+        later_changes_allowed=later_ok,
+        later_changes=later,
         signer=subject.get("common_name") if subject else None,
-        signed_at=signed_at.isoformat() if signed_at is not None else None,
         signer_is_demo=subject.get("organizational_unit_name") == DEMO_LABEL if subject else False,
+        signed_at=status.signer_reported_dt,
+        certificate_valid_from=validity["not_before"].native if validity is not None else None,
+        certificate_valid_until=validity["not_after"].native if validity is not None else None,
     )
+
+
+def _has_non_signature_fields(reader: PdfFileReader) -> bool:
+    form: Any = reader.root.get("/AcroForm")
+    if form is None:
+        return False
+    pending = list(form.get_object().get("/Fields", []))
+    seen = 0
+    while pending and seen < 10_000:
+        seen += 1
+        item = pending.pop().get_object()
+        kids = item.get("/Kids")
+        if kids is not None and "/FT" not in item:
+            pending.extend(kids)
+        elif item.get("/FT") != "/Sig":
+            return True
+    return False

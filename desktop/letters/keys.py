@@ -17,11 +17,13 @@ import datetime as dt
 import hashlib
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -30,6 +32,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from desktop.i18n import _
 from desktop.letters.content import LetterError
 from desktop.paths import user_data_dir
+from desktop.private_files import make_private_dir, write_private
 
 KeyType = Literal["ec", "rsa"]
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -37,11 +40,21 @@ PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 DEMO_LABEL = "演示证书 DEMO – not for production"
 DEMO_SITE_NAME = "Complaint Desk 演示站点 DEMO"
 CA_VALIDITY_DAYS = 3650
+MIN_PASSPHRASE_CHARS = 10
+MAX_KEY_FILE_BYTES = 1_000_000
 AGENT_VALIDITY_DAYS = 1095
 
 
 class WrongPassphraseError(LetterError):
     """The passphrase does not open the key file."""
+
+
+class WeakPassphraseError(LetterError):
+    """A new key's passphrase is too short or too simple."""
+
+
+class UntrustedCertificateError(LetterError):
+    """An imported certificate does not chain to a CA the site already trusts."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +92,8 @@ class SiteCA:
 
 
 def keys_dir() -> Path:
-    path = user_data_dir() / "keys"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The profile's key folder, private to the OS user (0700), as is every folder below it."""
+    return make_private_dir(user_data_dir() / "keys")
 
 
 def site_ca_dir() -> Path:
@@ -98,7 +110,7 @@ def trust_dir() -> Path:
 
 def create_site_ca(directory: Path, name: str, passphrase: bytes, demo: bool = False) -> SiteCA:
     """Create a self-signed site CA (ECDSA P-256) and store it encrypted in ``directory``."""
-    _require_passphrase(passphrase)
+    check_new_passphrase(passphrase)
     if (directory / "ca.p12").exists():
         raise LetterError(_("A site CA already exists in {path}.").format(path=directory))
     key = ec.generate_private_key(ec.SECP256R1())
@@ -117,9 +129,8 @@ def create_site_ca(directory: Path, name: str, passphrase: bytes, demo: bool = F
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "ca.p12").write_bytes(_pkcs12(f"{name} CA", key, certificate, [], passphrase))
-    (directory / "ca.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    write_private(directory / "ca.p12", _pkcs12(f"{name} CA", key, certificate, [], passphrase))
+    write_private(directory / "ca.pem", certificate.public_bytes(serialization.Encoding.PEM))
     return SiteCA(certificate=certificate, private_key=key, directory=directory)
 
 
@@ -136,7 +147,7 @@ def issue_agent_certificate(
     directory: Path | None = None,
 ) -> SigningIdentity:
     """Issue an agent certificate from ``ca``; the key is saved as a passphrase-protected .p12."""
-    _require_passphrase(passphrase)
+    check_new_passphrase(passphrase)
     if not agent_name.strip():
         raise LetterError(_("An agent certificate needs the agent's name."))
     key: PrivateKey
@@ -171,24 +182,52 @@ def issue_agent_certificate(
         .sign(ca.private_key, hashes.SHA256())
     )
     target = directory or agents_dir()
-    target.mkdir(parents=True, exist_ok=True)
     path = _free_path(target, _slug(agent_name))
-    path.write_bytes(_pkcs12(agent_name, key, certificate, [ca.certificate], passphrase))
-    path.with_suffix(".pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    write_private(path, _pkcs12(agent_name, key, certificate, [ca.certificate], passphrase))
+    write_private(path.with_suffix(".pem"), certificate.public_bytes(serialization.Encoding.PEM))
     return identity_from_certificate(path, certificate)
 
 
 def import_pkcs12(path: Path, passphrase: bytes) -> SigningIdentity:
-    """Copy a .p12 issued by the site's own CA into the profile, after checking it opens."""
-    _key, certificate, chain = _load_pkcs12(path, passphrase)
+    """Copy an agent's .p12 into the profile, only if its certificate chains to a CA already trusted.
+
+    The CA certificates inside the file are never trusted: anyone can make a .p12 with their
+    own "CA" in it. Trusting a CA is a separate, admin-only step (:func:`import_trust_root`).
+    """
+    data = _read_key_file(path)
+    _key, certificate, _chain = _load_pkcs12_bytes(path, data, passphrase)
+    issuer = trusted_issuer(certificate)
+    if issuer is None:
+        raise UntrustedCertificateError(
+            _("The certificate of {agent} in {path} was not issued by a CA this site trusts, so it was "
+              "not imported. An administrator must first trust the site's CA (keys trust).").format(
+                agent=_attribute(certificate.subject, NameOID.COMMON_NAME) or "?", path=path))
     target = _free_path(agents_dir(), _slug(_attribute(certificate.subject, NameOID.COMMON_NAME)))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
-    target.with_suffix(".pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    for ca_certificate in chain:
-        if ca_certificate.subject == ca_certificate.issuer:  # a root: trust it for verification
-            _store_trust_root(ca_certificate)
+    write_private(target, data)
+    write_private(target.with_suffix(".pem"), certificate.public_bytes(serialization.Encoding.PEM))
     return identity_from_certificate(target, certificate)
+
+
+def trusted_issuer(certificate: x509.Certificate) -> x509.Certificate | None:
+    """The trusted site CA that signed ``certificate`` (an end-entity certificate, valid now), or None."""
+    now = _now()
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        return None
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        constraints = None
+    if constraints is not None and constraints.ca:
+        return None
+    for root in site_trust_roots():
+        if root.subject != certificate.issuer:
+            continue
+        try:
+            certificate.verify_directly_issued_by(root)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return root
+    return None
 
 
 def import_trust_root(pem_path: Path) -> x509.Certificate:
@@ -335,15 +374,26 @@ def is_demo_certificate(certificate: x509.Certificate) -> bool:
     return _is_demo(certificate)
 
 
-def _load_pkcs12(
-    path: Path, passphrase: bytes
-) -> tuple[PrivateKey, x509.Certificate, list[x509.Certificate]]:
+def _read_key_file(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        if path.stat().st_size > MAX_KEY_FILE_BYTES:
+            raise LetterError(_("{path} is too large to be a key file.").format(path=path))
+        return path.read_bytes()
     except OSError as error:
         raise LetterError(
             _("The key file {path} cannot be read: {error}").format(path=path, error=error)
         ) from error
+
+
+def _load_pkcs12(
+    path: Path, passphrase: bytes
+) -> tuple[PrivateKey, x509.Certificate, list[x509.Certificate]]:
+    return _load_pkcs12_bytes(path, _read_key_file(path), passphrase)
+
+
+def _load_pkcs12_bytes(
+    path: Path, data: bytes, passphrase: bytes
+) -> tuple[PrivateKey, x509.Certificate, list[x509.Certificate]]:
     try:
         key, certificate, chain = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as error:
@@ -360,10 +410,15 @@ def _load_pkcs12(
 
 
 def _store_trust_root(certificate: x509.Certificate) -> None:
-    folder = trust_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        constraints = None
+    if constraints is None or not constraints.ca:
+        raise LetterError(_("This certificate is not a CA certificate; only a CA can be trusted."))
     digest = certificate.fingerprint(hashes.SHA256()).hex()[:16]
-    (folder / f"{digest}.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    write_private(make_private_dir(trust_dir()) / f"{digest}.pem",
+                  certificate.public_bytes(serialization.Encoding.PEM))
 
 
 def _pkcs12(
@@ -416,9 +471,39 @@ def _attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
     return str(values[0].value) if values else ""
 
 
-def _require_passphrase(passphrase: bytes) -> None:
-    if not passphrase:
-        raise LetterError(_("A key passphrase must not be empty."))
+def passphrase_problem(passphrase: bytes) -> str | None:
+    """Why ``passphrase`` is too weak for a new key, or None when it will do.
+
+    At least :data:`MIN_PASSPHRASE_CHARS` characters, and not all of one kind (only
+    lower-case letters, only digits, …): Chinese characters and punctuation count as kinds too.
+    """
+    try:
+        text = passphrase.decode("utf-8")
+    except UnicodeDecodeError:
+        text = passphrase.decode("latin-1")
+    if len(text) < MIN_PASSPHRASE_CHARS:
+        return _("A new key's passphrase needs at least {count} characters; this one has {length}.").format(
+            count=MIN_PASSPHRASE_CHARS, length=len(text))
+    if len({_character_class(c) for c in text}) < 2:
+        return _("A new key's passphrase must mix kinds of characters (for example letters and digits), "
+                 "not only one kind.")
+    return None
+
+
+def check_new_passphrase(passphrase: bytes) -> None:
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise WeakPassphraseError(problem)
+
+
+def _character_class(character: str) -> str:
+    if character.isdigit():
+        return "digit"
+    if character.isascii() and character.isalpha():
+        return "upper" if character.isupper() else "lower"
+    if character.isalpha():
+        return "letter-" + unicodedata.category(character)  # e.g. Chinese (Lo)
+    return "other"
 
 
 def _slug(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +28,9 @@ from desktop.services.users import UserService
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.maintenance import ensure_statistics, optimize_on_close
 from desktop.store.migrate import upgrade_to_head
+
+if TYPE_CHECKING:
+    from desktop.services.keys import KeyService
 
 
 @dataclass
@@ -125,6 +129,13 @@ class AppServices:
     @cached_property
     def letters(self) -> LetterService:
         return LetterService(self.sessions, self.complaints, self.citations, self.site, self.actor)
+
+    @cached_property
+    def keys(self) -> KeyService:
+        """Site CA, agent certificates, trusted CAs: admin-only changes, each audited."""
+        from desktop.services.keys import KeyService
+
+        return KeyService(self.sessions)
 
     @cached_property
     def stats(self) -> StatsService:

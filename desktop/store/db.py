@@ -54,7 +54,11 @@ def create_db_engine(url: str) -> Engine:
         if database and database != ":memory:":
             from pathlib import Path
 
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            from desktop.private_files import create_private_file
+
+            # Complaints hold customers' personal data: the file (and SQLite's -wal/-shm files,
+            # which copy its mode) is readable by this OS user only.
+            create_private_file(Path(database))
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine

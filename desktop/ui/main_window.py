@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
 
         if not allowed(self.services.actor.role, "lawpack.import"):
             return False
-        new_pack = import_law_pack(self, self.services.law_pack, folder or choose_pack_folder(self))
+        new_pack = import_law_pack(self, self.services.law_pack, folder or choose_pack_folder(self), self.services)
         if new_pack is None:
             return False
         self.services.use_law_pack(new_pack)

@@ -17,8 +17,8 @@ from desktop.law import (
     load_pack,
     validate_pack,
 )
-from desktop.law.build_pack import sha256_of
 from desktop.law.loader import bundled_pack_dir
+from tests.law.site_packs import amended_site_pack, edit_pack
 
 
 @pytest.fixture
@@ -30,13 +30,7 @@ def pack_copy(tmp_path: Path) -> Path:
 
 def _rewrite(folder: Path, relative: str, edit) -> None:  # type: ignore[no-untyped-def]
     """Edit one pack file and fix its checksum, as a supervisor's new pack would be built."""
-    path = folder / relative
-    data = json.loads(path.read_text(encoding="utf-8"))
-    edit(data)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    manifest = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
-    manifest["checksums"]["files"][relative] = sha256_of(path)
-    (folder / "pack.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    edit_pack(folder, relative, edit)
 
 
 def test_bundled_pack_loads_with_metadata() -> None:
@@ -118,37 +112,21 @@ def test_validation_rejects_unsupported_format(pack_copy: Path) -> None:
         validate_pack(pack_copy)
 
 
-def test_diff_and_import_keep_old_citations(
-    pack_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("COMPLAINT_DESK_DATA_DIR", str(tmp_path / "data"))
+def test_diff_and_import_keep_old_citations(tmp_path: Path) -> None:
     old = load_pack()
     cited = Citation.of(
         old.find_statute("电信条例"), old.find_statute("电信条例").article(39), paragraph=1
     )
-
-    def amend(data: dict) -> None:  # type: ignore[type-arg]
-        data["articles"][38]["text"] = data["articles"][38]["text"].replace("30日", "20日")
-        data["articles"][38]["paragraphs"][0] = data["articles"][38]["paragraphs"][0].replace(
-            "30日", "20日"
-        )
-        data["version_date"] = "2030-01-01"
-
-    _rewrite(pack_copy, "statutes/telecom-regulations.json", amend)
-    manifest = json.loads((pack_copy / "pack.json").read_text(encoding="utf-8"))
-    manifest["pack_version"] = "2030-01-02"
-    (pack_copy / "pack.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-    new, diff = import_pack(pack_copy, current=old)
+    amended = amended_site_pack(tmp_path / "site-pack")  # signed with the site CA, as an admin does
+    new, diff = import_pack(amended, current=old)
     assert [(c.statute_key, c.article) for c in diff.changed] == [("telecom-regulations", 39)]
-    assert "telecom-regulations.version_date" in diff.changed_metadata
     assert diff_packs(old, old).is_empty
     assert load_active_pack().pack_version == "2030-01-02"
     # The stored citation still carries the text and version it was taken from.
     restored = Citation.from_json(cited.to_json())
     assert "30日" in restored.text and restored.version_date == "2016-02-06"
     with pytest.raises(PackValidationError):
-        import_pack(pack_copy, current=new)  # not newer
+        import_pack(amended, current=new)  # not newer
 
 
 def test_citation_format_and_round_trip() -> None:

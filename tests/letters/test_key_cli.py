@@ -70,7 +70,7 @@ def test_site_ca_issue_list_sign_and_verify(
     written = run_json(capsys, db_url, "letter", "render-sample", "--out", str(out), "--sign",
                        "--passphrase-file", str(secrets["agent"]))
     assert written["signer"] == "李娜" and written["demo_identity"] is False
-    result = run_json(capsys, db_url, "letter", "verify", str(out), "--require-trusted")
+    result = run_json(capsys, db_url, "letter", "verify", str(out), "--no-store")
     assert result["valid"] and result["trusted"] and result["signer"] == "李娜"
     assert result["signer_is_demo"] is False and result["problems"] == []
 
@@ -87,7 +87,7 @@ def test_rsa_certificate_and_human_readable_list(
     assert "信任的 CA：" in text and "演示" not in text
 
 
-def test_import_p12_from_the_sites_own_ca_makes_it_trusted(
+def test_import_p12_needs_its_ca_trusted_first(
     tmp_path: Path, db_url: str, secrets: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     own_ca = create_site_ca(tmp_path / "own-ca", "自建 CA 网点", CA_PASSPHRASE)
@@ -95,19 +95,27 @@ def test_import_p12_from_the_sites_own_ca_makes_it_trusted(
     before = tmp_path / "before.pdf"
     before.write_bytes(sign_pdf(render_letter(sample_content()), exported, AGENT_PASSPHRASE, reason="r",
                                 location="l"))
-    untrusted = run_json(capsys, db_url, "letter", "verify", str(before))
-    assert untrusted["intact"] and not untrusted["trusted"]
+    assert main(["--db", db_url, "--user", "boss", "letter", "verify", str(before), "--no-store", "--json"]) == 1
+    untrusted = json.loads(capsys.readouterr().out)
+    assert untrusted["intact"] and not untrusted["trusted"] and not untrusted["valid"]
 
+    # The CA inside the .p12 is not trusted by importing it: the import is refused.
+    refused = run_failing(capsys, db_url, "keys", "import", str(exported.path), "--passphrase-file",
+                          str(secrets["agent"]))
+    assert "不是本单位信任的 CA 签发的" in refused
+    assert run_json(capsys, db_url, "keys", "list")["trust_roots"] == []
+
+    run_json(capsys, db_url, "keys", "trust", str(own_ca.directory / "ca.pem"))  # boss is the admin
     imported = run_json(capsys, db_url, "keys", "import", str(exported.path),
                         "--passphrase-file", str(secrets["agent"]))
     assert imported["agent"] == "李娜" and imported["issuer"] == "自建 CA 网点" and not imported["demo"]
     assert Path(imported["path"]).parent != exported.path.parent
-    assert run_json(capsys, db_url, "letter", "verify", str(before))["trusted"]
+    assert run_json(capsys, db_url, "letter", "verify", str(before), "--no-store")["trusted"]
     after = tmp_path / "after.pdf"
     written = run_json(capsys, db_url, "letter", "render-sample", "--out", str(after), "--sign",
                        "--passphrase-file", str(secrets["agent"]))
     assert written["demo_identity"] is False
-    assert run_json(capsys, db_url, "letter", "verify", str(after))["trusted"]
+    assert run_json(capsys, db_url, "letter", "verify", str(after), "--no-store")["valid"]
 
 
 def test_trust_a_ca_certificate_and_reject_a_non_certificate(

@@ -43,9 +43,9 @@ def test_render_sample_sign_and_verify_json(
     written = json.loads(capsys.readouterr().out)
     assert code == 0 and written["signed"] and written["demo_identity"] is True
     assert out.is_file()
-    assert main(["letter", "verify", str(out), "--json"]) == 0
+    assert main(["letter", "verify", str(out), "--json", "--no-store"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["valid"] and result["intact"] and result["trusted"]
+    assert result["valid"] and result["intact"] and result["trusted"] and result["known"] is None
     assert result["complaint"] == "TS-2025-000123" and result["signer"] == "李娜"
 
 
@@ -76,12 +76,12 @@ def test_subprocess_round_trip_and_tamper_exit_code(tmp_path: Path) -> None:
 
     signed = run("letter", "render-sample", "--out", str(out), "--sign", "--lang", "en")
     assert signed.returncode == 0, signed.stderr
-    ok = run("letter", "verify", str(out), "--json")
+    ok = run("letter", "verify", str(out), "--json", "--no-store")
     assert ok.returncode == 0 and json.loads(ok.stdout)["valid"]
     data = bytearray(out.read_bytes())
     data[data.index(b"fingerprint=") + 12] ^= 0x01
     out.write_bytes(bytes(data))
-    bad = run("letter", "verify", str(out), "--json")
+    bad = run("letter", "verify", str(out), "--json", "--no-store")
     assert bad.returncode == 1
     assert json.loads(bad.stdout)["intact"] is False
 

@@ -8,10 +8,12 @@ import pytest
 
 from desktop.letters.keys import (
     SigningIdentity,
+    UntrustedCertificateError,
     WrongPassphraseError,
     create_site_ca,
     ensure_demo_identity,
     import_pkcs12,
+    import_trust_root,
     issue_agent_certificate,
     site_trust_roots,
 )
@@ -92,7 +94,8 @@ def test_content_appended_after_signing_is_not_valid(identity: SigningIdentity) 
 def test_foreign_ca_is_intact_but_not_trusted(identity: SigningIdentity, tmp_path: Path) -> None:
     other = create_site_ca(tmp_path / "other", "别的网点", PASSPHRASE)
     result = verify_pdf(signed_letter(identity), [other.certificate])
-    assert result.valid and result.intact and not result.trusted
+    assert not result.valid and result.intact and not result.trusted
+    assert any("does not chain to the site CA" in p or "不能链接到本单位 CA" in p for p in result.problems)
     assert verify_pdf(signed_letter(identity), None).trusted is False
 
 
@@ -143,13 +146,16 @@ def test_demo_identity_is_labelled(tmp_path: Path) -> None:
     assert "演示身份" in text and "新手坐席" in text and "2025年3月10日 09:05" in text
 
 
-def test_imported_pkcs12_signs_and_its_ca_is_trusted(tmp_path: Path) -> None:
+def test_imported_pkcs12_signs_once_its_ca_is_trusted(tmp_path: Path) -> None:
     own_ca = create_site_ca(tmp_path / "own-ca", "自建 CA 网点", PASSPHRASE)
     exported = issue_agent_certificate(own_ca, "赵敏", PASSPHRASE, directory=tmp_path / "export")
+    with pytest.raises(UntrustedCertificateError):
+        import_pkcs12(exported.path, PASSPHRASE)
+    assert site_trust_roots() == []  # the CA inside the .p12 was not trusted on the way
+    import_trust_root(own_ca.directory / "ca.pem")
     imported = import_pkcs12(exported.path, PASSPHRASE)
     assert imported.agent_name == "赵敏" and imported.path != exported.path
-    assert any(c == own_ca.certificate for c in site_trust_roots())
-    assert verify_pdf(signed_letter(imported), site_trust_roots()).trusted
+    assert verify_pdf(signed_letter(imported), site_trust_roots()).valid
     with pytest.raises(WrongPassphraseError):
         import_pkcs12(exported.path, b"nope")
 

@@ -14,7 +14,7 @@ from desktop.domain.workflow import Action
 from desktop.law import Citation, LawIndex
 from desktop.services.app import AppServices
 
-PASSPHRASE = "测试口令-2025"
+PASSPHRASE = "测试口令-2025年"
 
 
 def _replied_case(services: AppServices) -> str:
@@ -46,9 +46,10 @@ def test_render_sign_archive_reprint_and_correct(services: AppServices, db_url: 
     assert written["revision"] == 1 and written["signed"]
     assert written["signer"] == "测试员"  # the issuing agent is named on the letter and signs it
 
-    assert main(["letter", "verify", str(first), "--json"]) == 0
+    assert main(["--db", db_url, "letter", "verify", str(first), "--json"]) == 0
     verified = json.loads(capsys.readouterr().out)
     assert verified["valid"] and verified["intact"] and verified["complaint"] == number
+    assert verified["known"] is True  # the exact bytes the store archived
     assert verified["signer"] == "测试员"
 
     text = subprocess.run(["pdftotext", "-layout", str(first), "-"], capture_output=True, text=True,

@@ -10,9 +10,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 import pkgutil
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +24,7 @@ from desktop.domain.intake import parse_input
 from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.index import LawIndex
+from desktop.letters.keys import create_site_ca, import_trust_root, issue_agent_certificate
 from desktop.services.app import AppServices
 from desktop.services.errors import PermissionDeniedError
 from desktop.services.permissions import NO_ACTOR, ROLES, RULES, allowed, required_action
@@ -58,6 +62,19 @@ def fresh(seat: AppServices) -> str:
 def citation(seat: AppServices) -> Citation:
     hit = LawIndex(seat.law_pack).search("电信条例 31")[0]
     return Citation.of(hit.statute, hit.article)
+
+
+KEY_PASS = b"Juzhen-Ceshi-2026"
+
+
+def key_files(seat: AppServices) -> tuple[Path, Path]:
+    """A site CA's certificate (trusted) and an agent .p12 it issued, made once per test."""
+    folder = Path(tempfile.gettempdir()) / f"matrix-keys-{os.getpid()}-{id(seat.sessions)}"
+    if not (folder / "ca" / "ca.p12").exists():
+        ca = create_site_ca(folder / "ca", "矩阵测试网点", KEY_PASS)
+        import_trust_root(folder / "ca" / "ca.pem")
+        issue_agent_certificate(ca, "矩阵坐席", KEY_PASS, directory=folder / "agent")
+    return folder / "ca" / "ca.pem", next((folder / "agent").glob("*.p12"))
 
 
 # One call per guarded method: (seat, number of a case in every seat's scope) -> anything.
@@ -104,6 +121,14 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "UserService.audit_log": lambda s, n: s.users.audit_log(s.actor),
     "UserService.display_names": lambda s, n: s.users.display_names(s.actor),
     "QueueService.page_statement": lambda s, n: s.queue.page_statement(QueueQuery(filter=QueueFilter.ALL)),
+    "KeyService.create_site_ca": lambda s, n: s.keys.create_site_ca(
+        s.actor, "矩阵网点", KEY_PASS, Path(tempfile.mkdtemp()) / "site-ca"),
+    "KeyService.trust_ca": lambda s, n: s.keys.trust_ca(s.actor, key_files(s)[0]),
+    "KeyService.issue": lambda s, n: s.keys.issue(s.actor, "新坐席", KEY_PASS, KEY_PASS,
+                                                  ca_dir=key_files(s)[0].parent, out=Path(tempfile.mkdtemp())),
+    "KeyService.import_pkcs12": lambda s, n: s.keys.import_pkcs12(s.actor, key_files(s)[1], KEY_PASS),
+    "KeyService.record": lambda s, n: s.keys.record(s.actor, "import_law_pack", "law pack test", None, {}),
+    "KeyService.events": lambda s, n: s.keys.events(s.actor),
     "PersonalDataService.reveal": lambda s, n: s.privacy.reveal(s.actor, n, "phone", "回访核实"),
     "PersonalDataService.use_without_showing": lambda s, n: s.privacy.use_without_showing(
         s.actor, n, "phone", "回拨客户"),

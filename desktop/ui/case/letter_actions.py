@@ -299,6 +299,6 @@ class LetterActions(QWidget):
 
     def verify_letter(self) -> None:
         try:
-            VerifyLetterDialog.ask(self)
+            VerifyLetterDialog.ask(self, sessions=self.services.sessions)
         except (OSError, LetterError) as error:
             self.message.emit(str(error), True)

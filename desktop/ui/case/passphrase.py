@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
+from desktop.letters.keys import passphrase_problem
 
 
 class PassphraseDialog(QDialog):
@@ -64,6 +65,8 @@ class PassphraseDialog(QDialog):
         problem = ""
         if not self.passphrase.text():
             problem = _("The passphrase must not be empty.")
+        elif self.first_time and (weak := passphrase_problem(self.value())) is not None:
+            problem = weak  # a new key: the same strength rule the key files enforce
         elif self.first_time and self.repeat.text() and self.repeat.text() != self.passphrase.text():
             problem = _("The two passphrases differ.")
         complete = not problem and (not self.first_time or self.repeat.text() == self.passphrase.text())

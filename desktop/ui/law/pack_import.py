@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +18,11 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import _
 from desktop.law import LawPack, PackDiff, PackValidationError, diff_packs, import_pack, load_pack
+from desktop.services.errors import ServiceError
+from desktop.services.law_packs import import_site_pack
+
+if TYPE_CHECKING:
+    from desktop.services.app import AppServices
 
 
 def describe_diff(diff: PackDiff) -> str:
@@ -69,8 +75,12 @@ def choose_pack_folder(parent: QWidget | None) -> Path | None:
     return Path(folder) if folder else None
 
 
-def import_law_pack(parent: QWidget | None, current: LawPack, folder: Path | None) -> LawPack | None:
-    """Validate ``folder``, show the changes, import on confirmation; returns the new pack or None."""
+def import_law_pack(parent: QWidget | None, current: LawPack, folder: Path | None,
+                    services: AppServices | None = None) -> LawPack | None:
+    """Verify ``folder`` (signature, files, content), show the changes, import on confirmation.
+
+    With ``services`` the import is the audited, admin-only service operation; returns the new pack or None.
+    """
     if folder is None:
         return None
     try:
@@ -82,7 +92,13 @@ def import_law_pack(parent: QWidget | None, current: LawPack, folder: Path | Non
     if not PackImportDialog.ask(parent, diff_packs(current, candidate)):
         return None
     try:
-        new_pack, _diff = import_pack(folder, current)
+        if services is not None:
+            new_pack, _diff = import_site_pack(services.keys, services.actor, folder, current)
+        else:
+            new_pack, _diff = import_pack(folder, current)
+    except ServiceError as error:
+        QMessageBox.warning(parent, _("Import a law pack"), str(error))
+        return None
     except (PackValidationError, OSError) as error:
         problems = "\n".join(error.problems) if isinstance(error, PackValidationError) else str(error)
         QMessageBox.warning(parent, _("Import a law pack"), _("The law pack is invalid: {problems}").format(

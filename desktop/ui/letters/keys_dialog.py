@@ -1,9 +1,9 @@
 """File › Signing certificates…: who signs letters on this computer, and with which certificate.
 
-Everything runs offline on the user's profile (``desktop.letters.keys``). Agents import their
-own .p12 and trust the site's CA; supervisors create the site CA (replacing the demo one the
-first signing made) and issue agent certificates. Every question is a small ``ask`` classmethod
-so tests can answer it.
+Everything runs offline on the user's profile, through ``services.keys`` (audited). Agents import
+their own .p12 (only if it chains to a CA the site trusts); administrators trust CAs, create the
+site CA (replacing the demo one the first signing made) and issue agent certificates. Every
+question is a small ``ask`` classmethod so tests can answer it.
 """
 
 from __future__ import annotations
@@ -33,20 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import N_, _
-from desktop.letters.content import LetterError
 from desktop.letters.keys import (
     SigningIdentity,
-    create_site_ca,
     find_identity,
-    import_pkcs12,
-    import_trust_root,
     is_demo_certificate,
-    issue_agent_certificate,
     list_identities,
-    open_site_ca,
-    retire_demo_keys,
     site_ca_certificate,
-    site_ca_dir,
     site_trust_roots,
 )
 from desktop.services.app import AppServices
@@ -201,9 +193,10 @@ class SigningKeysDialog(QDialog):
         for button in (self.import_button, self.trust_button, self.create_ca_button, self.issue_button):
             self.button_row.addWidget(button)
         self.button_row.addStretch(1)
-        supervisor = allowed(self.actor.role, "keys.manage")
-        self.create_ca_button.setVisible(supervisor)
-        self.issue_button.setVisible(supervisor)
+        manager = allowed(self.actor.role, "keys.manage")  # administrators
+        self.trust_button.setVisible(manager)
+        self.create_ca_button.setVisible(manager)
+        self.issue_button.setVisible(manager)
         self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.close_box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close window"))
         self.close_box.rejected.connect(self.reject)
@@ -251,8 +244,8 @@ class SigningKeysDialog(QDialog):
         if passphrase is None:
             return False
         try:
-            identity = import_pkcs12(path, passphrase)
-        except LetterError as error:
+            identity = self.services.keys.import_pkcs12(self.actor, path, passphrase)
+        except ServiceError as error:
             self._say(str(error), problem=True)
             return False
         self.refresh()
@@ -261,12 +254,14 @@ class SigningKeysDialog(QDialog):
         return True
 
     def trust_ca(self) -> bool:
+        if not self._admin():
+            return False
         path = KeyFileDialog.ask(self, "ca")
         if path is None:
             return False
         try:
-            certificate = import_trust_root(path)
-        except (LetterError, OSError) as error:
+            certificate = self.services.keys.trust_ca(self.actor, path)
+        except ServiceError as error:
             self._say(str(error), problem=True)
             return False
         self.refresh()
@@ -275,7 +270,7 @@ class SigningKeysDialog(QDialog):
         return True
 
     def create_ca(self) -> bool:
-        if not self._supervisor():
+        if not self._admin():
             return False
         name = KeyNameDialog.ask(self, _("Create the site CA"), _("Site name (shown on every certificate):"),
                                  [str(self.services.site.get("site_name"))])
@@ -288,9 +283,8 @@ class SigningKeysDialog(QDialog):
         if passphrase is None:
             return False
         try:
-            retired = retire_demo_keys()
-            ca = create_site_ca(site_ca_dir(), name, passphrase)
-        except (LetterError, OSError) as error:
+            ca, retired = self.services.keys.create_site_ca(self.actor, name, passphrase)
+        except ServiceError as error:
             self._say(str(error), problem=True)
             return False
         self.refresh()
@@ -301,7 +295,7 @@ class SigningKeysDialog(QDialog):
         return True
 
     def issue_certificate(self) -> bool:
-        if not self._supervisor():
+        if not self._admin():
             return False
         if site_ca_certificate() is None:
             self._say(_("Create the site CA first."), problem=True)
@@ -321,8 +315,8 @@ class SigningKeysDialog(QDialog):
         if key_passphrase is None:
             return False
         try:
-            identity = issue_agent_certificate(open_site_ca(site_ca_dir(), ca_passphrase), agent, key_passphrase)
-        except LetterError as error:
+            identity = self.services.keys.issue(self.actor, agent, ca_passphrase, key_passphrase)
+        except ServiceError as error:
             self._say(str(error), problem=True)
             return False
         self.refresh()
@@ -330,7 +324,7 @@ class SigningKeysDialog(QDialog):
                                                                         path=identity.path))
         return True
 
-    def _supervisor(self) -> bool:
+    def _admin(self) -> bool:
         try:
             require(self.actor, "keys.manage")
         except ServiceError as error:

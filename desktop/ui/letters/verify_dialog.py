@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,6 +19,9 @@ from PySide6.QtWidgets import (
 from desktop.i18n import _
 from desktop.letters.verify import VerificationResult
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
 _GREEN, _AMBER, _RED = "#e6f4ea", "#fff4e5", "#fdecea"
 
 
@@ -27,8 +31,8 @@ def verdict(result: VerificationResult) -> tuple[str, str]:
         return _("Not valid: the letter was changed after signing or is not signed."), _RED
     if not result.valid:
         return _("Not valid: see the problems below."), _RED
-    if not result.trusted:
-        return _("Intact, but the signer does not chain to the site CA."), _AMBER
+    if result.known is None:
+        return _("The signatures are valid; the letter was not looked up in the store."), _AMBER
     return _("Valid: intact and signed by a certificate of the site CA."), _GREEN
 
 
@@ -67,6 +71,7 @@ class VerifyLetterDialog(QDialog):
             (_("Complaint"), result.complaint or "—"),
             (_("Revision"), str(result.revision) if result.revision else "—"),
             (_("Fingerprint"), result.fingerprint or "—"),
+            (_("Archived in the store"), _("not checked") if result.known is None else yes if result.known else no),
         )
         self.value_labels: dict[str, QLabel] = {}
         for label, value in rows:
@@ -88,15 +93,18 @@ class VerifyLetterDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     @classmethod
-    def from_file(cls, path: Path, parent: QWidget | None = None) -> VerifyLetterDialog:
-        from desktop.letters.keys import site_trust_roots
-        from desktop.letters.verify import verify_pdf
+    def from_file(cls, path: Path, parent: QWidget | None = None,
+                  sessions: sessionmaker[Session] | None = None) -> VerifyLetterDialog:
+        """The same check as ``letter verify`` (``check_letter``); with ``sessions`` the store is consulted."""
+        from desktop.letters.verify import read_letter_file
+        from desktop.services.letter_check import check_letter
 
-        return cls(verify_pdf(path.read_bytes(), site_trust_roots()), path.name, parent)
+        return cls(check_letter(read_letter_file(path), sessions), path.name, parent)
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None = None, path: Path | None = None
+        cls, parent: QWidget | None = None, path: Path | None = None,
+        sessions: sessionmaker[Session] | None = None,
     ) -> VerificationResult | None:
         """Pick a PDF (unless given), verify it against the site CA and show the result."""
         if path is None:
@@ -106,6 +114,6 @@ class VerifyLetterDialog(QDialog):
             if not name:
                 return None
             path = Path(name)
-        dialog = cls.from_file(path, parent)
+        dialog = cls.from_file(path, parent, sessions)
         dialog.exec()
         return dialog.verification

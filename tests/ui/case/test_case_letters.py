@@ -84,7 +84,7 @@ def test_customer_signature_is_captured_and_stored(
 def test_no_letter_before_a_resolution(
         make_view: Callable[..., CaseView], case_number: str, services: AppServices,
         qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    asked = answer_passphrase(monkeypatch, b"secret")
+    asked = answer_passphrase(monkeypatch, b"secret-2025")
     view = make_view(case_number)
     shown: list[object] = []
     view.letters.preview_shown.connect(shown.append)
@@ -98,7 +98,7 @@ def test_no_letter_before_a_resolution(
 def test_sign_archive_then_reprint_gives_the_same_bytes(
         make_view: Callable[..., CaseView], resolved_number: str, services: AppServices,
         qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    first_times = answer_passphrase(monkeypatch, b"secret")
+    first_times = answer_passphrase(monkeypatch, b"secret-2025")
     view = make_view(resolved_number)
     signed, title = preview_from(qtbot, view, view.letters.sign_archive, tmp_path, "signed.pdf")
     assert first_times == [True]  # the dialog explained the demo identity it creates
@@ -127,7 +127,7 @@ def test_sign_archive_then_reprint_gives_the_same_bytes(
 def test_a_changed_case_gets_a_draft_then_a_new_revision(
         make_view: Callable[..., CaseView], resolved_number: str, services: AppServices,
         qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    first_times = answer_passphrase(monkeypatch, b"secret")
+    first_times = answer_passphrase(monkeypatch, b"secret-2025")
     view = make_view(resolved_number)
     first, _title = preview_from(qtbot, view, view.letters.sign_archive, tmp_path, "r1.pdf")
     record = services.complaints.get(resolved_number)
@@ -146,7 +146,7 @@ def test_a_changed_case_gets_a_draft_then_a_new_revision(
     assert "口令" in view.message.text()
     assert len(services.letters.revisions(resolved_number)) == 1
 
-    answer_passphrase(monkeypatch, b"secret")
+    answer_passphrase(monkeypatch, b"secret-2025")
     second, _title = preview_from(qtbot, view, view.letters.sign_archive, tmp_path, "r2.pdf")
     revisions = services.letters.revisions(resolved_number)
     assert [r.revision for r in revisions] == [1, 2]
@@ -176,10 +176,12 @@ def test_passphrase_dialog_wants_the_same_passphrase_twice_the_first_time(qtbot:
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert "演示" in dialog.explanation.text() and not ok.isEnabled()
     qtbot.keyClicks(dialog.passphrase, "secret-1")
-    qtbot.keyClicks(dialog.repeat, "secret-")
+    assert not ok.isEnabled() and "至少需要 10 个字符" in dialog.problem.text()  # a new key: strength first
+    qtbot.keyClicks(dialog.passphrase, "23")
+    qtbot.keyClicks(dialog.repeat, "secret-12")
     assert not ok.isEnabled() and dialog.problem.text() == "两次输入的口令不一致。"
-    qtbot.keyClicks(dialog.repeat, "1")
-    assert ok.isEnabled() and dialog.value() == b"secret-1"
+    qtbot.keyClicks(dialog.repeat, "3")
+    assert ok.isEnabled() and dialog.value() == b"secret-123"
     later = PassphraseDialog("测试员", first_time=False)
     qtbot.addWidget(later)
     assert later.repeat.isHidden() and "演示" not in later.explanation.text()
@@ -191,7 +193,7 @@ def test_no_passphrase_is_asked_when_the_site_ca_is_real_and_the_agent_has_no_ce
     from desktop.letters.keys import create_site_ca, site_ca_dir
 
     create_site_ca(site_ca_dir(), "XX电信客户服务中心", b"ca-secret-1")
-    asked = answer_passphrase(monkeypatch, b"secret")
+    asked = answer_passphrase(monkeypatch, b"secret-2025")
     view = make_view(resolved_number)
     qtbot.mouseClick(view.letters.sign_archive, Qt.MouseButton.LeftButton)
     assert asked == []

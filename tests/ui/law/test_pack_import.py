@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop.law import Citation
-from desktop.law.build_pack import sha256_of
-from desktop.law.loader import bundled_pack_dir
 from desktop.services.app import AppServices
 from desktop.settings import Settings
 from desktop.ui.law import LawPanel
 from desktop.ui.law.pack_import import PackImportDialog, describe_diff
 from desktop.ui.main_window import MainWindow
+from tests.law.site_packs import amended_site_pack
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support", "propagateSizeHints")
 
 
 def amended_pack(tmp_path: Path) -> Path:
-    """The bundled pack with 电信条例 第三十九条 amended (30日 → 20日) and a newer version."""
-    folder = tmp_path / "pack"
-    shutil.copytree(bundled_pack_dir(), folder)
-    relative = "statutes/telecom-regulations.json"
-    statute = json.loads((folder / relative).read_text(encoding="utf-8"))
-    article = statute["articles"][38]
-    article["text"] = article["text"].replace("30日", "20日")
-    article["paragraphs"][0] = article["paragraphs"][0].replace("30日", "20日")
-    (folder / relative).write_text(json.dumps(statute, ensure_ascii=False), encoding="utf-8")
-    manifest = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
-    manifest["checksums"]["files"][relative] = sha256_of(folder / relative)
-    manifest["pack_version"] = "2030-01-02"
-    (folder / "pack.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    return folder
+    """The bundled pack with 电信条例 第三十九条 amended (30日 → 20日), newer, signed by the site CA."""
+    return amended_site_pack(tmp_path / "pack")
 
 
 def test_supervisor_imports_a_newer_pack(qtbot: Any, services: AppServices, desk_settings: Settings,

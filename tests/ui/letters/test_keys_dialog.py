@@ -116,11 +116,15 @@ def test_import_p12_replaces_the_demo_warning(qtbot: QtBot, monkeypatch: pytest.
     exported = issue_agent_certificate(own_ca, "测试员", PASSPHRASE, directory=tmp_path / "export")
     dialog = open_dialog(qtbot, services)
     assert not dialog.demo_warning.isHidden()
-    prompts = answers(monkeypatch, files=[exported.path, exported.path], passphrases=[b"wrong", PASSPHRASE])
+    prompts = answers(monkeypatch, files=[exported.path, exported.path, own_ca.directory / "ca.pem", exported.path],
+                      passphrases=[b"wrong", PASSPHRASE, PASSPHRASE])
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert "口令错误" in dialog.message.text() and dialog.model.rowCount() == 1
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # its CA is not trusted yet
+    assert "不是本单位信任的 CA 签发的" in dialog.message.text() and dialog.model.rowCount() == 1
+    assert dialog.trust_ca() is True  # the administrator trusts the site's CA first
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert prompts == [f"once: 请输入 {exported.path.name} 的口令。"] * 2
+    assert prompts == [f"once: 请输入 {exported.path.name} 的口令。"] * 3
     assert "已导入 测试员 的证书" in dialog.message.text()
     assert dialog.model.rowCount() == 2 and dialog.demo_warning.isHidden()
     assert "自建 CA 网点" in dialog.trust_line.text()
@@ -142,7 +146,7 @@ def test_supervisor_replaces_the_demo_ca_and_issues(qtbot: QtBot, monkeypatch: p
     dialog = open_dialog(qtbot, services)
     assert dialog.create_ca_button.isVisibleTo(dialog) and dialog.issue_button.isVisibleTo(dialog)
     prompts = answers(monkeypatch, names=["XX电信客户服务中心", "测试员"],
-                      passphrases=[b"ca-pass", b"ca-pass", b"agent-pass"])
+                      passphrases=[b"ca-pass-2025", b"ca-pass-2025", b"agent-pass-2025"])
     assert dialog.create_ca() is True
     assert "演示身份已停用" in dialog.message.text() and dialog.model.rowCount() == 0
     assert dialog.issue_certificate() is True
@@ -158,11 +162,12 @@ def test_supervisor_replaces_the_demo_ca_and_issues(qtbot: QtBot, monkeypatch: p
     assert dialog.trust_ca() is True and "现在受信任" in dialog.message.text()
 
 
-def test_an_agent_sees_no_supervisor_buttons(qtbot: QtBot, agent_services: AppServices) -> None:
+def test_an_agent_sees_no_admin_buttons(qtbot: QtBot, agent_services: AppServices) -> None:
     dialog = open_dialog(qtbot, agent_services)
     assert not dialog.create_ca_button.isVisibleTo(dialog) and not dialog.issue_button.isVisibleTo(dialog)
-    assert dialog.import_button.isVisibleTo(dialog) and dialog.trust_button.isVisibleTo(dialog)
+    assert dialog.import_button.isVisibleTo(dialog) and not dialog.trust_button.isVisibleTo(dialog)
     assert dialog.create_ca() is False and "无权执行此操作" in dialog.message.text()
+    assert dialog.trust_ca() is False and dialog.issue_certificate() is False
     assert not (site_ca_dir() / "ca.p12").exists()
 
 
@@ -172,11 +177,20 @@ def test_passphrase_dialog_for_a_new_key_wants_it_twice(qtbot: QtBot) -> None:
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.text() == "确定" and dialog.windowTitle() == "创建本单位 CA"
     qtbot.keyClicks(dialog.passphrase, "one")
+    qtbot.keyClicks(dialog.repeat, "one")
+    assert not ok.isEnabled() and "至少需要 10 个字符" in dialog.problem.text()  # too short for a new key
+    dialog.passphrase.clear()
+    dialog.repeat.clear()
+    qtbot.keyClicks(dialog.passphrase, "onetwothree")
+    assert not ok.isEnabled() and "不能只用一类字符" in dialog.problem.text()
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, "one-two-3")
+    qtbot.keyClicks(dialog.passphrase, "4")
     qtbot.keyClicks(dialog.repeat, "two")
     assert not ok.isEnabled()
     dialog.repeat.clear()
-    qtbot.keyClicks(dialog.repeat, "one")
-    assert ok.isEnabled() and dialog.value() == b"one"
+    qtbot.keyClicks(dialog.repeat, "one-two-34")
+    assert ok.isEnabled() and dialog.value() == b"one-two-34"
 
 
 def test_file_menu_opens_the_dialog(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, services: AppServices,

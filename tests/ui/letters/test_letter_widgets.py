@@ -25,7 +25,7 @@ from desktop.ui.letters.signature_dialog import SignatureDialog
 from desktop.ui.letters.signature_pad import SignaturePad
 from desktop.ui.letters.verify_dialog import VerifyLetterDialog
 
-PASSPHRASE = b"ui-secret"
+PASSPHRASE = b"ui-secret-2025"
 
 
 def draw(qtbot: QtBot, pad: SignaturePad, points: list[tuple[int, int]]) -> None:

@@ -1,0 +1,163 @@
+"""``complaint-desk audit …``: is the history intact, and signed checkpoints of it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.cli.context import CliContext, CliError
+from desktop.i18n import _
+
+if TYPE_CHECKING:
+    from desktop.services.audit import AuditReport, CheckpointStatus
+    from desktop.store.chain import Finding
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = subparsers.add_parser("audit", help=_("check that the case history was not rewritten"))
+    commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+
+    verify = commands.add_parser("verify", help=_("verify the history hash chain and the signed checkpoints"))
+    verify.add_argument("--trust", type=Path, metavar="CA.pem",
+                        help=_("the site CA certificate checkpoints must come from (default: the CAs this seat "
+                               "trusts)"))
+    verify.add_argument("--json", action="store_true", help=_("print JSON"))
+    verify.set_defaults(handler=handle_verify)
+
+    checkpoint = commands.add_parser("checkpoint", help=_("sign the current end of the history (admins only)"))
+    checkpoint.add_argument("--key", type=Path, metavar="FILE.p12",
+                            help=_("the audit key (default: the one in the admin's profile)"))
+    checkpoint.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                            help=_("read the audit key's passphrase from this file"))
+    checkpoint.add_argument("--json", action="store_true", help=_("print JSON"))
+    checkpoint.set_defaults(handler=handle_checkpoint)
+
+    create = commands.add_parser("create-key", help=_("issue the site audit key from the site CA (admins only)"))
+    create.add_argument("--ca-dir", type=Path, metavar="D",
+                        help=_("the CA's folder (default: the site CA in the user profile)"))
+    create.add_argument("--ca-passphrase-file", type=Path, metavar="FILE",
+                        help=_("read the site CA's passphrase from this file"))
+    create.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                        help=_("passphrase for the new audit key, read from this file"))
+    create.add_argument("--json", action="store_true", help=_("print JSON"))
+    create.set_defaults(handler=handle_create_key)
+
+
+def finding_text(finding: Finding) -> str:
+    case = finding.label or _("unknown case")
+    if finding.kind == "removed":
+        if finding.last_seq is not None and finding.last_seq != finding.seq:
+            return _("entries {first}–{last} were removed").format(first=finding.seq, last=finding.last_seq)
+        return _("entry {seq} was removed").format(seq=finding.seq)
+    if finding.kind == "changed":
+        return _("entry {seq} was changed (case {case}, event #{id})").format(
+            seq=finding.seq, case=case, id=finding.row_id)
+    if finding.kind == "reordered":
+        return _("entry {seq} was moved here from place {origin} (case {case}, event #{id})").format(
+            seq=finding.seq, origin=finding.origin, case=case, id=finding.row_id)
+    if finding.kind == "rewritten":
+        return _("entry {seq} was rewritten and re-hashed (case {case}, event #{id})").format(
+            seq=finding.seq, case=case, id=finding.row_id)
+    if finding.kind == "inserted":
+        if finding.seq is None:
+            return _("an entry outside the chain was inserted (case {case}, event #{id})").format(
+                case=case, id=finding.row_id)
+        return _("entry {seq} was inserted (case {case}, event #{id})").format(
+            seq=finding.seq, case=case, id=finding.row_id)
+    return _("the chain head (entry {seq}) does not match the last entry").format(seq=finding.seq)
+
+
+def checkpoint_text(status: CheckpointStatus) -> str:
+    point = status.checkpoint
+    states = {
+        "ok": _("valid"),
+        "rewritten": _("BROKEN: the history at this place was rewritten"),
+        "truncated": _("BROKEN: the history no longer reaches this place (truncated)"),
+        "forged": _("FORGED: not signed with the site audit key"),
+    }
+    text = _("checkpoint at entry {seq}, signed {at} by {signer}: {state}").format(
+        seq=point.seq, at=point.signed_at.strftime("%Y-%m-%d %H:%M:%S UTC"), signer=point.signer,
+        state=states[status.state])
+    if status.state == "ok" and status.signer_trusted is None:
+        text += _(" (signer not checked: this seat trusts no site CA; use --trust)")
+    return text
+
+
+def report_text(report: AuditReport) -> str:
+    chain = report.chain
+    if report.intact:
+        lines = [_("History intact: {entries} entries, last {seq} ({digest}…), checked in {seconds:.1f} s.").format(
+            entries=chain.entries, seq=chain.head_seq, digest=chain.head_hash[:12], seconds=report.seconds)]
+    else:
+        lines = [_("History BROKEN: {count} problems found in {entries} entries ({seconds:.1f} s).").format(
+            count=chain.total_findings + sum(s.state != "ok" for s in report.checkpoints),
+            entries=chain.entries, seconds=report.seconds)]
+        lines += ["  " + finding_text(finding) for finding in chain.findings]
+        if chain.total_findings > len(chain.findings):
+            lines.append("  " + _("… and {count} more").format(count=chain.total_findings - len(chain.findings)))
+    if not report.checkpoints:
+        lines.append(_("No signed checkpoint yet: an admin runs “complaint-desk audit checkpoint”."))
+    lines += [checkpoint_text(status) for status in report.checkpoints]
+    return "\n".join(lines)
+
+
+def handle_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.letters.content import LetterError
+    from desktop.letters.keys import load_certificates
+    from desktop.services.audit import AuditService
+
+    roots = None
+    if args.trust is not None:
+        try:
+            roots = load_certificates(args.trust)
+        except (LetterError, OSError) as error:
+            raise CliError(str(error)) from error
+    services = ctx.services()
+
+    def progress(done: int) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{done:,}")
+
+    report = AuditService(services.engine, services.sessions).verify(roots=roots, progress=progress)
+    if sys.stderr.isatty():
+        sys.stderr.write("\r")
+    ctx.emit(report.as_dict(), report_text(report))
+    return 0 if report.intact else 1
+
+
+def handle_checkpoint(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.cli.letter_commands import read_passphrase
+    from desktop.letters.content import LetterError
+    from desktop.services.audit import AuditService
+    from desktop.services.errors import ServiceError
+
+    passphrase = read_passphrase(args.passphrase_file)
+    services = ctx.services()
+    try:
+        point = AuditService(services.engine, services.sessions).checkpoint(services.actor, passphrase, args.key)
+    except (ServiceError, LetterError) as error:
+        raise CliError(str(error)) from error
+    ctx.emit(point.as_dict(), _("Checkpoint signed: entry {seq}, hash {digest}.").format(
+        seq=point.seq, digest=point.hash))
+    return 0
+
+
+def handle_create_key(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.cli.letter_commands import read_passphrase
+    from desktop.letters.audit_key import issue_audit_certificate
+    from desktop.letters.content import LetterError
+    from desktop.letters.keys import open_site_ca, site_ca_dir
+
+    if ctx.services().actor.role != "admin":
+        raise CliError(_("Only an admin can create the audit key."))
+    ca_passphrase = read_passphrase(args.ca_passphrase_file)
+    key_passphrase = read_passphrase(args.passphrase_file)
+    try:
+        ca = open_site_ca(args.ca_dir or site_ca_dir(), ca_passphrase)
+        path = issue_audit_certificate(ca, key_passphrase)
+    except LetterError as error:
+        raise CliError(str(error)) from error
+    ctx.emit({"path": str(path)}, _("Audit key created: {path}").format(path=path))
+    return 0

@@ -243,6 +243,7 @@ def verify_chain(connection: Connection, *, watch: Sequence[int] = (), limit: in
     running = GENESIS_HASH  # the hash the next entry should name as its predecessor
     previous: Entry | None = None
     previous_flagged = False
+    within = (0, GENESIS_HASH)  # the last entry the head covers
     for entry in stream_entries(connection):
         report.entries += 1
         if progress is not None and report.entries % 200_000 == 0:
@@ -276,6 +277,8 @@ def verify_chain(connection: Connection, *, watch: Sequence[int] = (), limit: in
             flagged = True
         if entry.seq in watched and entry.hash is not None:
             report.hashes[entry.seq] = entry.hash
+        if entry.seq <= head_seq:
+            within = (entry.seq, entry.hash or "")
         running = entry.hash or ""
         expected_seq = entry.seq + 1
         previous, previous_flagged = entry, flagged
@@ -283,9 +286,8 @@ def verify_chain(connection: Connection, *, watch: Sequence[int] = (), limit: in
         for row_id, label in connection.execute(spec.unchained()):
             report.add(Finding("inserted", None, None, spec.table, int(row_id), label, "not in the chain"))
     report.head_seq, report.head_hash = head_seq, head_hash
-    last_seq = previous.seq if previous is not None else 0
-    if head_seq > last_seq:
-        report.add(Finding("removed", last_seq + 1, head_seq, detail="after the last entry"))
-    elif (head_seq, head_hash) != (last_seq, running if previous is not None else GENESIS_HASH):
+    if head_seq > within[0]:
+        report.add(Finding("removed", within[0] + 1, head_seq, detail="after the last entry"))
+    elif head_hash != within[1]:
         report.add(Finding("head", head_seq, detail="the chain head does not match the last entry"))
     return report

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "desktop.cli.key_commands",
     "desktop.cli.stats_commands",
     "desktop.cli.audit_commands",
+    "desktop.cli.db_commands",
 )
 
 

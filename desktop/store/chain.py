@@ -28,12 +28,14 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Select, event, insert, text
 from sqlalchemy.orm import Session
 
 GENESIS_HASH = "0" * 64
+# Any select, whatever its columns.
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 HEAD_TABLE = "chain_head"
 
 
@@ -131,8 +133,8 @@ class ChainedTable:
     (``label`` is what a person recognises the row by, e.g. the case number)."""
 
     table: str
-    select: Callable[[], Select[Any]]
-    unchained: Callable[[], Select[Any]]  # ``id, label`` of rows that bypassed the chain
+    select: Callable[[], AnySelect]
+    unchained: Callable[[], AnySelect]  # ``id, label`` of rows that bypassed the chain
 
 
 _REGISTRY: dict[str, ChainedTable] = {}

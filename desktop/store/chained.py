@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
-from desktop.store.chain import ChainedTable, register
+from desktop.store.chain import AnySelect, ChainedTable, register
 from desktop.store.models import Complaint, ComplaintEvent, User
 
 EVENTS = "complaint_events"
 
 
-def _events() -> Select[Any]:
+def _events() -> AnySelect:
     return (
         select(ComplaintEvent.chain_seq, ComplaintEvent.prev_hash, ComplaintEvent.hash, ComplaintEvent.id,
                Complaint.number, *event_content_columns())
@@ -41,7 +41,7 @@ def event_content(case_uuid: str, login: str, row: Mapping[str, Any]) -> tuple[A
             row["changes"], row["note"])
 
 
-def _unchained_events() -> Select[Any]:
+def _unchained_events() -> AnySelect:
     return (
         select(ComplaintEvent.id, Complaint.number)
         .select_from(ComplaintEvent)

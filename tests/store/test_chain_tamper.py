@@ -123,7 +123,7 @@ def test_untouched_history_is_intact_with_a_valid_checkpoint(store: Store) -> No
 
 def test_edited_event_is_named_by_sequence_and_case(store: Store) -> None:
     target = store.event(5)
-    store.run(f"UPDATE complaint_events SET note = '客户已撤诉' WHERE chain_seq = 5")
+    store.run("UPDATE complaint_events SET note = '客户已撤诉' WHERE chain_seq = 5")
     report = store.verify()
     assert not report.intact
     assert kinds(report) == [("changed", 5, target["number"])]

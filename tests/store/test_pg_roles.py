@@ -183,9 +183,8 @@ def test_login_roles_change_group_and_are_disabled(site: Site, cases: dict[str, 
                 "VALUES ('carol', 'carol', 'agent', '二班', true, now())"))
             pg_roles.drop_or_disable(connection, "carol", drop=True)
             pg_roles.create_login_role(connection, "carol", PASSWORD, "agent")
-        with site.psycopg("carol") as connection:
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                connection.execute("UPDATE site_settings SET value = 'x'")
+        with site.psycopg("carol") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("UPDATE site_settings SET value = 'x'")
         with admin.begin() as connection:
             pg_roles.set_login_group(connection, "carol", "supervisor")
         with site.psycopg("carol") as connection:

@@ -53,6 +53,9 @@ def handle_verify(args: argparse.Namespace, ctx: CliContext) -> int:
         except (LetterError, OSError) as error:
             raise CliError(str(error)) from error
     services = ctx.services()
+    if services.engine.dialect.name == "postgresql" and services.actor.role != "admin":
+        raise CliError(_("On a shared server only an admin seat sees every team's history; run the check as an "
+                         "admin."))
 
     def progress(done: int) -> None:
         if sys.stderr.isatty():

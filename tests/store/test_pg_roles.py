@@ -23,7 +23,7 @@ from desktop.services.errors import NotFoundError
 from desktop.store import pg_roles
 from desktop.store.db import create_db_engine
 from desktop.store.migrate import upgrade_to_head
-from tests.accounts import open_as
+from tests.accounts import cli_account, open_as
 
 pytestmark = pytest.mark.postgres
 
@@ -209,3 +209,13 @@ def test_grant_setup_command(site: Site, capsys: pytest.CaptureFixture[str]) -> 
 def test_rejects_logins_that_cannot_be_roles() -> None:
     with pytest.raises(pg_roles.RoleError):
         pg_roles._identifier('x"; DROP TABLE users; --')
+
+
+def test_verify_command_needs_an_admin_seat(site: Site, cases: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    cli_account(monkeypatch, site.url_for("alice"), "alice", role="agent", display_name="alice")
+    assert main(["audit", "verify"]) == 2
+    assert "管理员" in capsys.readouterr().err
+    cli_account(monkeypatch, site.url_for("root_admin"), "root_admin", role="admin", display_name="root_admin")
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("历史记录完整：共 4 条")

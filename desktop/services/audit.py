@@ -107,7 +107,7 @@ class AuditService:
             return [Checkpoint(r.seq, r.hash, r.signed_at, r.signer, r.certificate, r.signature) for r in rows]
 
     def verify(self, *, roots: list[x509.Certificate] | None = None, local_folder: Path | None = None,
-               progress: Callable[[int], None] | None = None) -> AuditReport:
+               progress: Callable[[int], None] | None = None, stop: Callable[[], bool] | None = None) -> AuditReport:
         """Walk the chain once and judge every checkpoint (from the store and, if kept, the admin's copies)."""
         started = time.perf_counter()
         known = self.checkpoints()
@@ -117,7 +117,7 @@ class AuditService:
                 known.append(copy)
                 seen.add(copy.signature)
         with self._engine.connect() as connection:
-            chain = verify_chain(connection, watch=[c.seq for c in known], progress=progress)
+            chain = verify_chain(connection, watch=[c.seq for c in known], progress=progress, stop=stop)
         report = AuditReport(chain=chain)
         for checkpoint in known:
             report.checkpoints.append(self._judge(checkpoint, chain, roots))

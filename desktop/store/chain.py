@@ -235,8 +235,13 @@ def _moved_from(entry: Entry) -> int | None:
     return None
 
 
+class CheckStoppedError(Exception):
+    """The caller asked the walk to stop (the desk is closing)."""
+
+
 def verify_chain(connection: Connection, *, watch: Sequence[int] = (), limit: int = 1000,
-                 progress: Callable[[int], None] | None = None) -> ChainReport:
+                 progress: Callable[[int], None] | None = None,
+                 stop: Callable[[], bool] | None = None) -> ChainReport:
     """Walk the whole chain once, in order; report every break. ``watch``: seqs whose hash to record."""
     report = ChainReport(limit=limit)
     head_seq, head_hash = read_head(connection)
@@ -248,6 +253,8 @@ def verify_chain(connection: Connection, *, watch: Sequence[int] = (), limit: in
     within = (0, GENESIS_HASH)  # the last entry the head covers
     for entry in stream_entries(connection):
         report.entries += 1
+        if stop is not None and report.entries % 10_000 == 1 and stop():
+            raise CheckStoppedError
         if progress is not None and report.entries % 200_000 == 0:
             progress(report.entries)
         flagged = False

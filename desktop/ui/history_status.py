@@ -6,6 +6,7 @@ admin seat sees every team's history, so other seats leave the check to the admi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QStatusBar, QToolButton
@@ -17,8 +18,11 @@ from desktop.ui.tasks import TaskRunner
 
 
 class HistoryIndicator:
-    def __init__(self, bar: QStatusBar, runner: TaskRunner, verify: Callable[[], AuditReport] | None) -> None:
-        self._runner = runner
+    """A status bar button; the walk (long on a big store) runs on its own thread so the queue never waits."""
+
+    def __init__(self, bar: QStatusBar, verify: Callable[[Callable[[], bool]], AuditReport] | None) -> None:
+        self._runner = TaskRunner(bar, max_threads=1)
+        self._stopping = threading.Event()
         self._verify = verify
         self.report: AuditReport | None = None
         self.error: str | None = None
@@ -35,13 +39,23 @@ class HistoryIndicator:
             return
         self.checking = True
         self.retranslate()
-        self._runner.run(self._verify, self._show, self._failed, key="history-check")
+        verify, stopping = self._verify, self._stopping
+        self._runner.run(lambda: verify(stopping.is_set), self._show, self._failed, key="history-check")
+
+    def stop(self) -> None:
+        """Closing: abandon a running check and wait for its thread."""
+        self._stopping.set()
+        self._runner.wait(5000)
 
     def _show(self, report: AuditReport) -> None:
+        if self._stopping.is_set():
+            return
         self.checking, self.report, self.error = False, report, None
         self.retranslate()
 
     def _failed(self, error: Exception) -> None:
+        if self._stopping.is_set():
+            return  # the window is closing (CheckStoppedError); nothing to show
         self.checking, self.error = False, str(error)
         self.retranslate()
 

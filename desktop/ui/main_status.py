@@ -14,12 +14,13 @@ from desktop.services.queue import DueSummary
 from desktop.services.records import Actor
 
 
-def history_check(services: AppServices) -> Callable[[], AuditReport] | None:
-    """How this seat checks the history, or None where only admins can (a shared PostgreSQL server)."""
+def history_check(services: AppServices) -> Callable[[Callable[[], bool]], AuditReport] | None:
+    """How this seat checks the history (given a stop flag), or None where only admins can (a shared
+    PostgreSQL server, where row-level security hides other teams' history)."""
     if services.engine.dialect.name == "postgresql" and services.actor.role != "admin":
         return None
     audit = AuditService(services.engine, services.sessions)
-    return audit.verify
+    return lambda stop: audit.verify(stop=stop)
 
 
 def window_title(summary: DueSummary | None) -> str:

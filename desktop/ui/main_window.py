@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self._build_law_dock()
         self._build_actions()
         self.status = DeskStatusBar(self, services.actor, services.display_url)
-        self.history_status = HistoryIndicator(self.statusBar(), self.runner, history_check(services))
+        self.history_status = HistoryIndicator(self.statusBar(), history_check(services))
         self.tray = DeskTray(self, bool(settings.get("tray_notifications")))
         self._build_timers()
         self._restore_layout()
@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
         self.tray.hide()
         remove_language_listener(self._language_listener)
         self.runner.wait(5000)
+        self.history_status.stop()
         super().closeEvent(event)
 
 

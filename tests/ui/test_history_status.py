@@ -35,3 +35,15 @@ def test_indicator_shows_intact_then_broken_after_tampering(qtbot: Any, desk_ser
     qtbot.waitUntil(lambda: indicator.state == "broken", timeout=10000)
     assert indicator.button.text() == "历史记录已被篡改 ✗"
     assert "第 3 条" in indicator.button.toolTip()
+
+
+def test_closing_stops_a_running_check(qtbot: Any, desk_services: AppServices, desk_settings: Settings) -> None:
+    from desktop.services.audit import AuditService
+    from desktop.store.chain import CheckStoppedError
+
+    audit = AuditService(desk_services.engine, desk_services.sessions)
+    with pytest.raises(CheckStoppedError):
+        audit.verify(stop=lambda: True)  # the walk checks the flag at its first entry, then every 10,000
+    window: MainWindow = open_window(qtbot, desk_services, desk_settings)
+    window.close()
+    assert window.history_status.state in ("checking", "intact")

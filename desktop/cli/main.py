@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "desktop.cli.stats_commands",
     "desktop.cli.audit_commands",
     "desktop.cli.user_commands",
+    "desktop.cli.db_commands",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 from desktop.services.errors import NotFoundError
 from desktop.services.permissions import case_scope
 from desktop.services.records import Actor
-from desktop.store.models import Complaint, ComplaintEvent
+from desktop.store.chain import queue_row
+from desktop.store.chained import EVENTS, event_content
+from desktop.store.models import Complaint
 
 
 def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
@@ -46,9 +49,16 @@ def load_case(session: Session, actor: Actor, number: str, *, for_update: bool =
 def add_event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],
               note: str | None = None, action: str | None = None, from_status: str | None = None,
               to_status: str | None = None, at: datetime | None = None) -> None:
-    """Append one entry to the case's history (the database refuses edits to earlier ones)."""
-    session.add(ComplaintEvent(
-        complaint_id=complaint_id, at=at or datetime.now(UTC), actor_id=actor.id, kind=kind, action=action,
-        from_status=from_status, to_status=to_status,
-        changes=json.dumps(changes, ensure_ascii=False), note=note,
-    ))
+    """Append one entry to the case's history, chained, when the transaction commits.
+
+    The database refuses edits to earlier entries; the hash chain shows any that got through.
+    """
+    row = {"complaint_id": complaint_id, "at": at or datetime.now(UTC), "actor_id": actor.id, "kind": kind,
+           "action": action, "from_status": from_status, "to_status": to_status,
+           "changes": json.dumps(changes, ensure_ascii=False), "note": note}
+
+    def content(bound: Session) -> Sequence[Any]:
+        case_uuid = bound.execute(select(Complaint.uuid).where(Complaint.id == complaint_id)).scalar_one()
+        return event_content(case_uuid, actor.login, row)
+
+    queue_row(session, EVENTS, row, content)

@@ -18,6 +18,8 @@ from desktop.domain.deadlines import BEIJING, Deadline
 from desktop.services.complaints import ComplaintService, rule_code_for
 from desktop.services.identity import actor_of, hash_password, new_user
 from desktop.services.records import Actor
+from desktop.store.chain import link_rows
+from desktop.store.chained import EVENTS, event_content
 from desktop.store.models import Base, Complaint, NumberSequence, User
 
 if TYPE_CHECKING:
@@ -237,6 +239,7 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
     now = now or datetime.now(UTC)
     generator = DemoGenerator(seed, now)
     agents = [*ensure_demo_agents(sessions), actor]
+    logins = {agent.id: agent.login for agent in agents}
     cache: dict[tuple[str, date], Deadline] = {}
     done = 0
     with sessions() as session:
@@ -252,6 +255,11 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
             found = session.execute(select(Complaint.number, Complaint.id).where(Complaint.number.in_(numbers)))
             ids = {number: complaint_id for number, complaint_id in found}
             events = [event for r in complaint_rows for event in _history(r, ids[r["number"]], now)]
+            uuids = {ids[r["number"]]: r["uuid"] for r in complaint_rows}
+            links = link_rows(session, [(EVENTS, event_content(uuids[e["complaint_id"]], logins[e["actor_id"]], e))
+                                        for e in events])
+            for event, link in zip(events, links, strict=True):
+                event.update(link.columns())
             session.execute(insert(Base.metadata.tables["complaint_events"]), events)
         done += size
         if progress:

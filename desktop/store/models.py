@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -176,6 +177,10 @@ class ComplaintEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(20))
     changes: Mapped[str] = mapped_column(Text, default="{}")
     note: Mapped[str | None] = mapped_column(Text)
+    # The hash chain (desktop/store/chain.py); NULL only on a row that bypassed the app.
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class PersonalDataAccess(Base):
@@ -305,3 +310,27 @@ class KeyEvent(Base):
     subject: Mapped[str] = mapped_column(String(500))
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class ChainHead(Base):
+    """The one row naming the last entry of the history hash chain (desktop/store/chain.py)."""
+
+    __tablename__ = "chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainCheckpoint(Base):
+    """A chain head signed with the site audit key (desktop/services/audit.py); append-only."""
+
+    __tablename__ = "chain_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    signer: Mapped[str] = mapped_column(String(64))
+    certificate: Mapped[str] = mapped_column(Text)  # PEM of the audit certificate
+    signature: Mapped[str] = mapped_column(Text)  # base64 ECDSA/RSA signature over the statement

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar
 
 from desktop.formatting import fmt_number
 from desktop.i18n import _, ngettext
+from desktop.services.app import AppServices
+from desktop.services.audit import AuditReport, AuditService
 from desktop.services.permissions import role_label
 from desktop.services.queue import DueSummary
 from desktop.services.records import Actor
+
+
+def history_check(services: AppServices) -> Callable[[Callable[[], bool]], AuditReport] | None:
+    """How this seat checks the history (given a stop flag), or None where only admins can (a shared
+    PostgreSQL server, where row-level security hides other teams' history)."""
+    if services.engine.dialect.name == "postgresql" and services.actor.role != "admin":
+        return None
+    audit = AuditService(services.engine, services.sessions)
+    return lambda stop: audit.verify(stop=stop)
 
 
 def window_title(summary: DueSummary | None) -> str:

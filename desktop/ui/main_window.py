@@ -25,6 +25,7 @@ from desktop.services.app import AppServices
 from desktop.services.permissions import allowed
 from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
 from desktop.settings import Settings
+from desktop.ui.history_status import HistoryIndicator
 from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
 from desktop.ui.main_parts import (
     PanelFactory,
@@ -33,7 +34,7 @@ from desktop.ui.main_parts import (
     default_law_panel,
     missing_part,
 )
-from desktop.ui.main_status import DeskStatusBar, window_title
+from desktop.ui.main_status import DeskStatusBar, history_check, window_title
 from desktop.ui.queue.model import QueueModel
 from desktop.ui.queue.state import SAVED_FILTERS
 from desktop.ui.queue.view import QueueView
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.status = DeskStatusBar(self, services.actor, services.display_url)
         self.idle_lock = IdleLock(self, services, int(services.site.get("idle_lock_minutes")))
+        self.history_status = HistoryIndicator(self.statusBar(), history_check(services))
         self.tray = DeskTray(self, bool(settings.get("tray_notifications")))
         self._build_timers()
         self._restore_layout()
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         add_language_listener(self._language_listener)
         self.retranslate()
         self.start_queue()
+        self.history_status.check()
 
     # -- building -----------------------------------------------------------------------------
     def _build_queue(self, background: bool) -> None:
@@ -362,6 +365,7 @@ class MainWindow(QMainWindow):
         self.law_dock.setWindowTitle(_("Law reference"))
         self.queue_view.retranslate()
         self.status.retranslate()
+        self.history_status.retranslate()
         self.tray.retranslate()
         for panel in (self.case_view, self.intake, self.law_dock.widget()):
             hook = getattr(panel, "retranslate", None)
@@ -397,6 +401,7 @@ class MainWindow(QMainWindow):
         self.tray.hide()
         remove_language_listener(self._language_listener)
         self.runner.wait(5000)
+        self.history_status.stop()
         super().closeEvent(event)
 
 

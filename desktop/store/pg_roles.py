@@ -1,0 +1,181 @@
+"""PostgreSQL least privilege: group roles, grants and row-level security.
+
+The schema belongs to an owner role that only runs migrations. Seats connect as their own
+login role, a member of one group role:
+
+* ``complaint_desk_agent`` — reads and works the cases of their team; history, audit
+  checkpoints and the chain are INSERT-only (plus SELECT); no DELETE, TRUNCATE, DDL or ownership.
+* ``complaint_desk_supervisor`` — the agent's rights plus the site's settings and calendars.
+* ``complaint_desk_admin`` — all of that, sees every team, manages users and signs checkpoints.
+
+Row-level security maps the session's login (``session_user``) to the ``users`` row with that
+login: agents and supervisors see the complaints assigned to someone of their team (or created by or
+assigned to themselves); admins see all. History, citations, letters, signatures and links follow
+their complaint. The table owner and superusers are not subject to the policies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+from desktop.i18n import _
+
+AGENT, SUPERVISOR, ADMIN = "complaint_desk_agent", "complaint_desk_supervisor", "complaint_desk_admin"
+GROUPS = {"agent": AGENT, "supervisor": SUPERVISOR, "admin": ADMIN}
+_LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{1,63}$")
+
+# Tables every group reads; what each may add to or change (never DELETE, TRUNCATE or DDL).
+READ_ALL = ("users", "complaints", "complaint_links", "complaint_events", "complaint_citations", "letters",
+            "customer_signatures", "number_sequences", "calendar_years", "site_settings", "chain_head",
+            "chain_checkpoints", "alembic_version")
+WRITES: dict[str, dict[str, str]] = {
+    AGENT: {
+        "complaints": "INSERT, UPDATE", "complaint_links": "INSERT", "complaint_events": "INSERT",
+        "complaint_citations": "INSERT, UPDATE", "letters": "INSERT", "customer_signatures": "INSERT",
+        "number_sequences": "INSERT, UPDATE", "chain_head": "UPDATE",
+    },
+    SUPERVISOR: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE"},
+    ADMIN: {"users": "INSERT, UPDATE", "chain_checkpoints": "INSERT"},
+}
+# Tables whose rows belong to a complaint and are visible exactly when the complaint is.
+CHILD_TABLES = ("complaint_links", "complaint_citations", "letters", "customer_signatures")
+
+
+class RoleError(ValueError):
+    """A login or group that cannot become a database role."""
+
+
+def _identifier(login: str) -> str:
+    if not _LOGIN.match(login):
+        raise RoleError(_("“{login}” cannot be a database login (letters, digits, . _ @ - only).").format(login=login))
+    return '"' + login + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _group(group: str) -> str:
+    if group in GROUPS:
+        return GROUPS[group]
+    if group in GROUPS.values():
+        return group
+    raise RoleError(_("Unknown group “{group}”; choose agent, supervisor or admin.").format(group=group))
+
+
+# -- schema objects (run by the owner, in the migration) ---------------------------------------------
+
+def install_policies(connection: Connection) -> None:
+    """Functions that say who the session is, and the row-level security policies built on them."""
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    for name, column, result in (("id", "id", "integer"), ("role", "role", "text"), ("team", "team", "text")):
+        connection.execute(text(
+            f"CREATE OR REPLACE FUNCTION complaint_desk_user_{name}() RETURNS {result} "
+            f"LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS "
+            f"$$ SELECT {column}::{result} FROM users WHERE login = session_user AND active $$"
+        ))
+        connection.execute(text(f"REVOKE ALL ON FUNCTION complaint_desk_user_{name}() FROM PUBLIC"))
+    me, role, team = ("(SELECT complaint_desk_user_id())", "(SELECT complaint_desk_user_role())",
+                      "(SELECT complaint_desk_user_team())")
+    visible = (f"{role} = 'admin' OR assigned_agent_id = {me} OR created_by_id = {me} OR EXISTS "
+               f"(SELECT 1 FROM users u WHERE u.id = complaints.assigned_agent_id AND u.team = {team})")
+    of_visible_case = "complaint_id IN (SELECT id FROM complaints)"
+    statements = [
+        "ALTER TABLE complaints ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY complaints_read ON complaints FOR SELECT USING ({visible})",
+        f"CREATE POLICY complaints_add ON complaints FOR INSERT WITH CHECK (created_by_id = {me} OR {role} = 'admin')",
+        # A case may be handed to another team (a transfer); which cases one may touch is the USING part.
+        f"CREATE POLICY complaints_change ON complaints FOR UPDATE USING ({visible}) WITH CHECK (true)",
+        "ALTER TABLE complaint_events ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY complaint_events_read ON complaint_events FOR SELECT USING ({of_visible_case})",
+        # Nobody writes history in someone else's name (admins load demo data and imports).
+        f"CREATE POLICY complaint_events_add ON complaint_events FOR INSERT "
+        f"WITH CHECK ((actor_id = {me} OR {role} = 'admin') AND {of_visible_case})",
+    ]
+    for table in CHILD_TABLES:
+        statements += [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+                       f"CREATE POLICY {table}_of_case ON {table} USING ({of_visible_case}) "
+                       f"WITH CHECK ({of_visible_case})"]
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+def remove_policies(connection: Connection) -> None:
+    for table in ("complaints", "complaint_events", *CHILD_TABLES):
+        connection.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
+    for policy, table in (("complaints_read", "complaints"), ("complaints_add", "complaints"),
+                          ("complaints_change", "complaints"), ("complaint_events_read", "complaint_events"),
+                          ("complaint_events_add", "complaint_events"),
+                          *((f"{t}_of_case", t) for t in CHILD_TABLES)):
+        connection.execute(text(f"DROP POLICY IF EXISTS {policy} ON {table}"))
+    for name in ("id", "role", "team"):
+        connection.execute(text(f"DROP FUNCTION IF EXISTS complaint_desk_user_{name}()"))
+
+
+# -- roles and grants (the migration when it may create roles, else `complaint-desk db grant-setup`) ---
+
+def can_create_roles(connection: Connection) -> bool:
+    return bool(connection.execute(text(
+        "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")).scalar())
+
+
+def apply_grants(connection: Connection) -> list[str]:
+    """Create the group roles (when missing) and give each exactly its grants; returns what was done."""
+    done = []
+    existing = {row[0] for row in connection.execute(text("SELECT rolname FROM pg_roles"))}
+    for group in (AGENT, SUPERVISOR, ADMIN):
+        if group not in existing:
+            connection.execute(text(f"CREATE ROLE {group} NOLOGIN"))
+            done.append(f"CREATE ROLE {group}")
+    groups = ", ".join((AGENT, SUPERVISOR, ADMIN))
+    tables = [row[0] for row in connection.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))]
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {groups}"))
+    for table in tables:
+        connection.execute(text(f"REVOKE ALL ON TABLE {table} FROM {groups}"))
+    for table in READ_ALL:
+        if table in tables:
+            connection.execute(text(f"GRANT SELECT ON TABLE {table} TO {groups}"))
+    cumulative: dict[str, list[str]] = {AGENT: [AGENT, SUPERVISOR, ADMIN], SUPERVISOR: [SUPERVISOR, ADMIN],
+                                        ADMIN: [ADMIN]}
+    for level, writes in WRITES.items():
+        for table, privileges in writes.items():
+            if table in tables:
+                connection.execute(text(f"GRANT {privileges} ON TABLE {table} TO {', '.join(cumulative[level])}"))
+    connection.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {groups}"))
+    for name in ("id", "role", "team"):
+        connection.execute(text(f"GRANT EXECUTE ON FUNCTION complaint_desk_user_{name}() TO {groups}"))
+    done.append(f"GRANT … TO {groups}")
+    return done
+
+
+# -- login roles (called by user management, connected as an admin login or the owner) --------------
+
+def create_login_role(connection: Connection, login: str, password: str | None, group: str) -> None:
+    """A seat's own database login, member of one group. Admin logins may create and manage logins."""
+    name, target = _identifier(login), _group(group)
+    password_clause = f" PASSWORD {_literal(password)}" if password else ""
+    extra = " CREATEROLE" if target == ADMIN else ""
+    connection.execute(text(f"CREATE ROLE {name} LOGIN{extra}{password_clause} IN ROLE {target}"))
+
+
+def set_login_group(connection: Connection, login: str, group: str) -> None:
+    name, target = _identifier(login), _group(group)
+    others: Iterable[str] = (g for g in GROUPS.values() if g != target)
+    for other in others:
+        connection.execute(text(f"REVOKE {other} FROM {name}"))
+    connection.execute(text(f"GRANT {target} TO {name}"))
+    connection.execute(text(f"ALTER ROLE {name} {'CREATEROLE' if target == ADMIN else 'NOCREATEROLE'}"))
+
+
+def drop_or_disable(connection: Connection, login: str, *, drop: bool = False) -> None:
+    """Stop a login: NOLOGIN keeps the role (and what the server logged about it); ``drop`` removes it."""
+    name = _identifier(login)
+    if drop:
+        connection.execute(text(f"DROP ROLE IF EXISTS {name}"))
+    else:
+        connection.execute(text(f"ALTER ROLE {name} NOLOGIN"))

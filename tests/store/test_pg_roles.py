@@ -1,0 +1,221 @@
+"""PostgreSQL least privilege: an agent's own login role, refused by the server itself.
+
+The schema is migrated by a separate owner role; seats connect as their own logins
+(members of complaint_desk_agent / _supervisor / _admin). Direct SQL through psycopg shows
+what the server refuses, and the app's normal work still runs under those roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+import sqlalchemy
+from sqlalchemy.engine import make_url
+
+from desktop.cli.main import main
+from desktop.domain.workflow import Action
+from desktop.services.audit import AuditService
+from desktop.services.errors import NotFoundError
+from desktop.store import pg_roles
+from desktop.store.db import create_db_engine
+from desktop.store.migrate import upgrade_to_head
+from tests.accounts import cli_account, open_as
+
+pytestmark = pytest.mark.postgres
+
+PASSWORD = "Zuoxi-Mima-2026!"
+SEATS = {"alice": ("agent", "一班"), "bob": ("agent", "二班"), "lead": ("supervisor", "一班"),
+         "root_admin": ("admin", None)}
+
+
+def complaint(phone: str) -> dict[str, str]:
+    return {"received_at": "2025-09-28T10:00:00+08:00", "channel": "hotline", "category": "billing",
+            "customer_name": "张三", "phone": phone, "description": "账单多扣费58元", "demand": "要求退费"}
+
+
+@dataclass
+class Site:
+    superuser_url: str
+
+    def url_for(self, login: str) -> str:
+        return make_url(self.superuser_url).set(username=login, password=PASSWORD).render_as_string(
+            hide_password=False)
+
+    def psycopg(self, login: str) -> psycopg.Connection:
+        url = make_url(self.superuser_url)
+        return psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=login, password=PASSWORD,
+                               autocommit=True)
+
+
+@pytest.fixture
+def site(postgres_url: str, postgres_server: str) -> Iterator[Site]:
+    database = make_url(postgres_url).database
+    superuser = sqlalchemy.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with superuser.connect() as connection:
+        for role in ("cd_owner", *SEATS):
+            connection.execute(sqlalchemy.text(f'DROP ROLE IF EXISTS "{role}"'))
+        connection.execute(sqlalchemy.text(f"CREATE ROLE cd_owner LOGIN PASSWORD '{PASSWORD}'"))
+        connection.execute(sqlalchemy.text(f'ALTER DATABASE "{database}" OWNER TO cd_owner'))
+        connection.execute(sqlalchemy.text("ALTER SCHEMA public OWNER TO cd_owner"))
+    owner = create_db_engine(Site(postgres_url).url_for("cd_owner"))
+    upgrade_to_head(owner)  # as the owner, who may not create roles: policies yes, roles later
+    owner.dispose()
+    with superuser.begin() as connection:
+        pg_roles.apply_grants(connection)  # what `complaint-desk db grant-setup` does
+        for login, (role, team) in SEATS.items():
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO users (login, display_name, role, team, active, created_at) "
+                "VALUES (:login, :login, :role, :team, true, :at)"),
+                {"login": login, "role": role, "team": team, "at": datetime.now(UTC)})
+            pg_roles.create_login_role(connection, login, PASSWORD, role)
+    superuser.dispose()
+    yield Site(postgres_url)
+    cleanup = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with cleanup.connect() as connection:
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        for role in ("cd_owner", *SEATS):
+            connection.execute(sqlalchemy.text(f'DROP ROLE IF EXISTS "{role}"'))
+    cleanup.dispose()
+
+
+@pytest.fixture
+def cases(site: Site) -> dict[str, str]:
+    """One case of alice's team and one of bob's, each created through the app as that agent."""
+    numbers = {}
+    for login, phone in (("alice", "13800000001"), ("bob", "13800000002")):
+        app = open_as(site.url_for(login), login, role="agent", team=SEATS[login][1])
+        try:
+            number = app.complaints.create(app.actor, complaint(phone)).number
+            app.complaints.transition(app.actor, number, Action.ACKNOWLEDGE)
+            numbers[login] = number
+        finally:
+            app.close()
+    return numbers
+
+
+def test_agent_works_own_team_cases_through_the_app(site: Site, cases: dict[str, str]) -> None:
+    app = open_as(site.url_for("alice"), "alice", role="agent", team="一班")
+    try:
+        app.complaints.transition(app.actor, cases["alice"], Action.INVESTIGATE)
+        assert app.complaints.get(cases["alice"]).status == "investigating"
+        assert [e.kind for e in app.complaints.events(cases["alice"])] == ["created", "transition", "transition"]
+        with pytest.raises(NotFoundError):
+            app.complaints.get(cases["bob"])  # another team's case does not exist for her
+        assert app.complaints.count() == 1
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE complaint_events SET note = 'x'",
+    "DELETE FROM complaint_events",
+    "TRUNCATE complaint_events",
+    "TRUNCATE complaints CASCADE",
+    "ALTER TABLE complaint_events DISABLE TRIGGER ALL",
+    "DROP TRIGGER complaint_events_append_only ON complaint_events",
+    "ALTER TABLE complaints DISABLE ROW LEVEL SECURITY",
+    "DELETE FROM complaints",
+    "DELETE FROM chain_checkpoints",
+    "INSERT INTO chain_checkpoints (seq, hash, signed_at, signer, certificate, signature) "
+    "VALUES (1, 'x', now(), 'alice', 'x', 'x')",
+    "UPDATE users SET role = 'admin' WHERE login = 'alice'",
+    "CREATE TABLE mine (id int)",
+    "DROP TABLE complaint_events",
+])
+def test_agent_login_is_refused_by_the_server(site: Site, cases: dict[str, str], statement: str) -> None:
+    with site.psycopg("alice") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(statement)
+
+
+def test_agent_cannot_write_history_in_someone_elses_name(site: Site, cases: dict[str, str]) -> None:
+    with site.psycopg("alice") as connection:
+        bob_id = connection.execute("SELECT id FROM users WHERE login = 'bob'").fetchone()
+        case_id = connection.execute("SELECT id FROM complaints").fetchone()
+        assert bob_id is not None and case_id is not None
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # row-level security: WITH CHECK
+            connection.execute("INSERT INTO complaint_events (complaint_id, at, actor_id, kind, changes) "
+                               "VALUES (%s, now(), %s, 'updated', '{}')", (case_id[0], bob_id[0]))
+
+
+def test_row_level_security_hides_other_teams(site: Site, cases: dict[str, str]) -> None:
+    def visible(login: str) -> set[str]:
+        with site.psycopg(login) as connection:
+            return {row[0] for row in connection.execute("SELECT number FROM complaints")}
+
+    def events_of(login: str, number: str) -> int:
+        with site.psycopg(login) as connection:
+            row = connection.execute("SELECT count(*) FROM complaint_events e JOIN complaints c "
+                                     "ON c.id = e.complaint_id WHERE c.number = %s", (number,)).fetchone()
+            raw = connection.execute("SELECT count(*) FROM complaint_events").fetchone()
+            assert row is not None and raw is not None
+            return int(raw[0]) if number == "*" else int(row[0])
+
+    assert visible("alice") == {cases["alice"]}
+    assert visible("bob") == {cases["bob"]}
+    assert visible("lead") == {cases["alice"]}  # the supervisor of 一班
+    assert visible("root_admin") == set(cases.values())
+    assert events_of("alice", cases["bob"]) == 0
+    assert events_of("alice", "*") == 2  # only her own case's history, even without a join
+    with site.psycopg("alice") as connection:
+        assert connection.execute("UPDATE complaints SET demand = 'x' WHERE number = %s",
+                                  (cases["bob"],)).rowcount == 0
+
+
+def test_admin_login_verifies_the_whole_chain(site: Site, cases: dict[str, str]) -> None:
+    app = open_as(site.url_for("root_admin"), "root_admin", role="admin", team=None)
+    try:
+        report = AuditService(app.engine, app.sessions).verify(roots=[])
+        assert report.chain.intact and report.chain.entries == 4
+    finally:
+        app.close()
+
+
+def test_login_roles_change_group_and_are_disabled(site: Site, cases: dict[str, str]) -> None:
+    admin = sqlalchemy.create_engine(site.url_for("root_admin"))
+    try:
+        with admin.begin() as connection:  # an admin login manages logins without being a superuser
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO users (login, display_name, role, team, active, created_at) "
+                "VALUES ('carol', 'carol', 'agent', '二班', true, now())"))
+            pg_roles.drop_or_disable(connection, "carol", drop=True)
+            pg_roles.create_login_role(connection, "carol", PASSWORD, "agent")
+        with site.psycopg("carol") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("UPDATE site_settings SET value = 'x'")
+        with admin.begin() as connection:
+            pg_roles.set_login_group(connection, "carol", "supervisor")
+        with site.psycopg("carol") as connection:
+            connection.execute("UPDATE site_settings SET value = value")  # allowed now
+        with admin.begin() as connection:
+            pg_roles.drop_or_disable(connection, "carol")
+        with pytest.raises(psycopg.OperationalError):
+            site.psycopg("carol")
+        with admin.begin() as connection:
+            pg_roles.drop_or_disable(connection, "carol", drop=True)
+    finally:
+        admin.dispose()
+
+
+def test_grant_setup_command(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", site.superuser_url, "db", "grant-setup"]) == 0
+    assert "complaint_desk_agent" in capsys.readouterr().out
+    assert main(["--db", site.url_for("alice"), "db", "grant-setup"]) == 2
+    assert "CREATEROLE" in capsys.readouterr().err
+
+
+def test_rejects_logins_that_cannot_be_roles() -> None:
+    with pytest.raises(pg_roles.RoleError):
+        pg_roles._identifier('x"; DROP TABLE users; --')
+
+
+def test_verify_command_needs_an_admin_seat(site: Site, cases: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    cli_account(monkeypatch, site.url_for("alice"), "alice", role="agent", display_name="alice")
+    assert main(["audit", "verify"]) == 2
+    assert "管理员" in capsys.readouterr().err
+    cli_account(monkeypatch, site.url_for("root_admin"), "root_admin", role="admin", display_name="root_admin")
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("历史记录完整：共 4 条")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -41,6 +41,8 @@ from desktop.ui.tasks import TaskRunner
 from desktop.ui.tray import DeskTray
 
 log = logging.getLogger(__name__)
+QUEUE_MIN_WIDTH = 300  # number, customer and time left stay readable
+DEFAULT_SIZE = (1360, 820)
 TICK_MS = 60_000  # "time left" and reminders are re-evaluated once a minute
 
 
@@ -91,6 +93,8 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.queue_view)
         self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)
+        self.queue_view.setMinimumWidth(QUEUE_MIN_WIDTH)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
@@ -357,12 +361,12 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry, state = self.settings.get("window_geometry"), self.settings.get("window_state")
         if not (geometry and self.restoreGeometry(_decode(geometry))):
-            self.resize(1360, 820)
+            self.resize(*_fitting(DEFAULT_SIZE, self.screen().availableGeometry().size()))
         window_state, _sep, splitter_state = str(state or "").partition(";")
         if window_state:
             self.restoreState(_decode(window_state))
         if not (splitter_state and self.splitter.restoreState(_decode(splitter_state))):
-            self.splitter.setSizes([self.width() * 11 // 20, self.width() * 9 // 20])
+            self.splitter.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])
         columns = self.settings.get("queue_columns")
         if isinstance(columns, list) and columns:
             self.queue_view.restore_column_layout(columns)
@@ -384,6 +388,11 @@ class MainWindow(QMainWindow):
         remove_language_listener(self._language_listener)
         self.runner.wait(5000)
         super().closeEvent(event)
+
+
+def _fitting(wanted: tuple[int, int], available: QSize) -> tuple[int, int]:
+    """The default size, shrunk to the screen (a 1280x720 counter PC, or 1920x1080 at 150 %)."""
+    return min(wanted[0], available.width()), min(wanted[1], available.height())
 
 
 def _encode(data: QByteArray) -> str:

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -42,6 +41,7 @@ from desktop.ui.letters.preview_dialog import LetterPreviewDialog
 from desktop.ui.letters.signature_dialog import SignatureDialog
 from desktop.ui.letters.verify_dialog import VerifyLetterDialog
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.widgets.flow_layout import flow_row
 
 log = logging.getLogger(__name__)
 REVISIONS_HEIGHT = 96
@@ -92,17 +92,12 @@ class LetterActions(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setFixedHeight(REVISIONS_HEIGHT)
-        self.table.setMinimumWidth(380)
-        buttons = QGridLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        for column, button in enumerate((self.sign_customer, self.generate, self.sign_archive)):
-            buttons.addWidget(button, 0, column)
-        buttons.addWidget(self.verify, 1, 0)
-        buttons.addWidget(self.open_revision, 1, 1)
-        buttons.addWidget(self.signature_state, 1, 2)
-        layout = QHBoxLayout(self)
+        self.table.setMinimumWidth(240)
+        buttons = flow_row(self, [self.sign_customer, self.generate, self.sign_archive, self.verify,
+                                  self.open_revision, self.signature_state])
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addWidget(self.table, 1)
 
     def retranslate(self) -> None:

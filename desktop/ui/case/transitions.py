@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QWidget
+from PySide6.QtWidgets import QGroupBox, QPushButton, QSizePolicy, QWidget
 
 from desktop.domain.codes import Status, status_label
 from desktop.domain.workflow import TRANSITIONS, Action, allowed_actions
@@ -19,8 +19,7 @@ from desktop.ui.case.prompts import (
     ReasonDialog,
     ReplyDialog,
 )
-
-BUTTONS_PER_ROW = 6
+from desktop.ui.widgets.flow_layout import FlowLayout
 
 
 @dataclass
@@ -61,11 +60,17 @@ class TransitionBar(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.buttons: dict[Action, QPushButton] = {}
-        layout = QGridLayout(self)
-        for index, action in enumerate(TRANSITIONS):
+        layout = FlowLayout(self)
+        layout.setContentsMargins(6, 4, 6, 6)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+        for action in TRANSITIONS:
             button = QPushButton(self)
             button.clicked.connect(lambda _checked=False, a=action: self.requested.emit(a))
-            layout.addWidget(button, index // BUTTONS_PER_ROW, index % BUTTONS_PER_ROW)
+            button.setObjectName(f"transition_{action.value}")
+            layout.addWidget(button)
             self.buttons[action] = button
         self.status: Status | None = None
         self.retranslate()

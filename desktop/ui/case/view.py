@@ -9,9 +9,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import Deadline
@@ -36,6 +45,7 @@ from desktop.ui.law.confirm import SecondaryCitationConfirmation
 from desktop.ui.widgets.field_row import ErrorLabel
 
 log = logging.getLogger(__name__)
+TABS_MIN_HEIGHT = 260  # the tab pages stay usable; the case scrolls below this
 READ_ONLY_STATUSES = frozenset({Status.CLOSED, Status.INVALID, Status.WITHDRAWN})
 
 
@@ -83,16 +93,31 @@ class CaseView(QWidget):
         self.setEnabled(False)  # until a case is shown
 
     def _build_layout(self) -> None:
+        # Everything but the save row scrolls, so the case fits a 1280x720 screen; the save button
+        # and the status line stay in sight.
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.header)
+        column.addWidget(self.kept)
+        column.addWidget(self.message)
+        column.addWidget(self.transitions)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.letter_area)
+        self.tabs.setMinimumHeight(TABS_MIN_HEIGHT)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("case_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(body)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.letter_area, 1)
-        bottom.addWidget(self.info)
+        bottom.addWidget(self.info, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.kept)
-        layout.addWidget(self.message)
-        layout.addWidget(self.transitions)
-        layout.addWidget(self.tabs, 1)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(bottom)
 
     def retranslate(self) -> None:

@@ -11,13 +11,15 @@ from pathlib import Path
 from desktop.i18n import SUPPORTED_LANGUAGES, _, set_language
 
 VIEWS = ("queue", "intake", "case", "law", "stats")
-DEMO_ROWS = 300
-SCREENSHOT_SIZE = (1440, 860)
+SCREENSHOT_SIZE = (1366, 768)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m desktop", description=_("Complaint Desk agent desk."))
-    parser.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
+    store = parser.add_mutually_exclusive_group()
+    store.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
+    store.add_argument("--demo", action="store_true",
+                       help=_("open the separate demo store (filled with sample complaints), never the real one"))
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help=_("language of the interface"))
     parser.add_argument("--user", metavar="LOGIN", help=_("acting user (default: the signed-in OS user)"))
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
@@ -33,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported after argument parsing so --help answers without loading Qt.
     from sqlalchemy.exc import SQLAlchemyError
 
+    from desktop.demo_store import DEMO_ROWS, demo_store_url
     from desktop.logs import configure_file_logging
     from desktop.services.app import AppServices
     from desktop.services.demo import generate
@@ -49,8 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(args.lang or str(settings.get("language")) or "zh_CN")
     app = create_application([sys.argv[0]])
     try:
-        services = AppServices.open(args.db, user_login=args.user or settings.get("user_login") or None,
-                                    configured_url=settings.get("database_url") or None)
+        url = demo_store_url() if args.demo else args.db
+        services = AppServices.open(url, user_login=args.user or settings.get("user_login") or None,
+                                    configured_url=None if args.demo else settings.get("database_url") or None)
     except (DatabaseUrlError, SQLAlchemyError, ServiceError) as error:
         reason = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's links
         report_startup_error(_("The database could not be opened: {reason}").format(reason=str(reason).strip()))
@@ -58,10 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     window: MainWindow | None = None
     install_excepthook(lambda: window)
     try:
-        if services.queue.count(QueueQuery(filter=QueueFilter.ALL)) == 0:
-            # A new user should meet a working desk, not an empty table.
+        # Sample complaints go only into the demo store, and only when it is asked for: a real
+        # store (SQLite or PostgreSQL) that happens to be empty stays empty.
+        if args.demo and services.queue.count(QueueQuery(filter=QueueFilter.ALL)) == 0:
             generate(services.sessions, services.complaints, services.users, services.actor, DEMO_ROWS)
-        window = MainWindow(services, settings, background=not args.screenshot)
+        window = MainWindow(services, settings, background=not args.screenshot, demo=args.demo)
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()

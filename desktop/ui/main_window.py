@@ -49,8 +49,10 @@ TICK_MS = 60_000  # "time left" and reminders are re-evaluated once a minute
 class MainWindow(QMainWindow):
     def __init__(self, services: AppServices, settings: Settings, *, background: bool = True,
                  intake_factory: PanelFactory | None = None, case_factory: PanelFactory | None = None,
-                 law_factory: PanelFactory | None = None, parent: QWidget | None = None) -> None:
+                 law_factory: PanelFactory | None = None, parent: QWidget | None = None,
+                 demo: bool = False) -> None:
         super().__init__(parent)
+        self.demo = demo  # the separate demo store: the title says so
         self.setObjectName("main_window")
         self.services = services
         self.settings = settings
@@ -176,7 +178,7 @@ class MainWindow(QMainWindow):
 
     def _show_due(self, summary: DueSummary) -> None:
         self.status.show_due(summary)
-        self.setWindowTitle(window_title(summary))
+        self.setWindowTitle(window_title(summary, demo=self.demo))
         message = self.tray.update(summary)
         if message:
             self.statusBar().showMessage(message, 10000)
@@ -345,7 +347,7 @@ class MainWindow(QMainWindow):
             remove_language_listener(self._language_listener)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(window_title(self.status.summary))
+        self.setWindowTitle(window_title(self.status.summary, demo=self.demo))
         retranslate_actions(self.desk_actions, self.filter_actions, self.menus, self.law_toggle)
         self.tabs.setTabText(self.tabs.indexOf(self.case_view), _("Case"))
         self.tabs.setTabText(self.tabs.indexOf(self.intake), _("New complaint"))

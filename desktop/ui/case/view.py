@@ -59,7 +59,7 @@ class CaseView(QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.drafts = DraftStore()
+        self.drafts = DraftStore(owner=services.actor.login)
         self.record: ComplaintRecord | None = None
         self.deadline: Deadline | None = None
         self._loaded: dict[str, str] = {}

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import secrets
+import sys
 import tempfile
 import time
 import uuid
@@ -88,7 +89,7 @@ _CLAIMS: dict[Path, Any] = {}
 
 def _try_lock(stream: Any) -> bool:
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             msvcrt.locking(stream.fileno(), msvcrt.LK_NBLCK, 1)

@@ -15,6 +15,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -61,6 +62,10 @@ CHILD = textwrap.dedent("""
 """)
 
 
+def _collect(stream: IO[str], lines: list[str]) -> None:
+    lines.extend(iter(stream.readline, ""))
+
+
 @pytest.mark.slow
 @pytest.mark.gui  # real desks in subprocesses
 def test_a_killed_desk_loses_at_most_one_second_of_typing(tmp_path: Path, db_url: str) -> None:
@@ -79,7 +84,7 @@ def test_a_killed_desk_loses_at_most_one_second_of_typing(tmp_path: Path, db_url
                 [sys.executable, str(script), db_url, TEXT], stdout=subprocess.PIPE, stderr=errors,
                 env=env, cwd=REPO_ROOT, text=True) as child:
             assert child.stdout is not None
-            reader = threading.Thread(target=lambda s=child.stdout: lines.extend(iter(s.readline, "")))
+            reader = threading.Thread(target=_collect, args=(child.stdout, lines))
             reader.start()
             start = time.monotonic()
             while not any(line.startswith("typed") for line in lines):

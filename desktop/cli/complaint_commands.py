@@ -12,6 +12,7 @@ from desktop.domain.codes import Status, status_label
 from desktop.domain.intake import IntakeError
 from desktop.domain.validation import FieldError
 from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
+from desktop.formatting import fmt_beijing
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 from desktop.services.records import ComplaintRecord, ComplaintSummary
@@ -61,7 +62,7 @@ def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
 def _record_text(record: ComplaintRecord) -> str:
     return "\n".join([
         f"{record.number}  {status_label(record.status)}",
-        _("Received: {at}").format(at=record.received_at.isoformat()),
+        _("Received: {at}").format(at=fmt_beijing(record.received_at)),
         _("Customer: {name}  {phone}").format(name=record.customer_name, phone=record.phone),
         _("Reply due: {date}").format(date=record.reply_due_date.isoformat()),
     ])

@@ -140,7 +140,7 @@ def test_demo_identity_is_labelled(tmp_path: Path) -> None:
         )
     )
     text = pdf_text(stamp)
-    assert "演示身份" in text and "新手坐席" in text and "2025年3月10日 09:05" in text  # 01:05 UTC is 09:05 Beijing time
+    assert "演示身份" in text and "新手坐席" in text and "2025年3月10日 09:05" in text  # 01:05 UTC, Beijing
 
 
 def test_imported_pkcs12_signs_and_its_ca_is_trusted(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ SITE_DEFAULTS: dict[str, Any] = {
     "operator_name": "中国电信股份有限公司（示例）",
     "site_name": "客户服务中心",
     "site_address": "",
+    "contact_phone": "",  # the number outcome letters give for questions (e.g. the site's hotline)
     "deadline_rules": {},  # rule code -> amount, overriding the bundled defaults
 }
 

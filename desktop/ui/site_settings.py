@@ -36,13 +36,14 @@ from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
 
-TEXT_KEYS = ("operator_name", "site_name", "site_address")
+TEXT_KEYS = ("operator_name", "site_name", "site_address", "contact_phone")
 TEXT_LABELS = {
     "operator_name": N_("&Operator name:"),
     "site_name": N_("Site &name:"),
     "site_address": N_("Site &address:"),
+    "contact_phone": N_("&Contact phone on letters:"),
 }
-OPTIONAL_KEYS = frozenset({"site_address"})
+OPTIONAL_KEYS = frozenset({"site_address", "contact_phone"})
 TEXT_MAX_LENGTH = 200
 # Wide enough to type a too-long period and be told why it is refused, rather than the box
 # silently stopping at the legal limit.

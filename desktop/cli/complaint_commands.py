@@ -48,6 +48,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     step.add_argument("--json", action="store_true", help=_("print JSON"))
     step.set_defaults(handler=handle_transition)
 
+    from desktop.cli import citation_commands
+
+    citation_commands.register(commands)
+
 
 def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
     payload = record.to_json()

@@ -87,6 +87,7 @@ class CaseView(QWidget):
         self.kept.restore_requested.connect(self.restore_kept_edits)
         self.kept.discard_requested.connect(self.discard_kept_edits)
         self.citations.attach_requested.connect(self.attach_citation)
+        self.citations.remove_requested.connect(self.remove_citation)
         self.letters.message.connect(self._show_letter_message)
         self.letters.history_changed.connect(self._after_side_record)
         self.retranslate()
@@ -349,6 +350,21 @@ class CaseView(QWidget):
         self.citations.reload(record)
         self._after_side_record(record.number)
         self.info.setText(_("Cited: {citation}.").format(citation=citation.format()))
+        return True
+
+    def remove_citation(self, citation_id: int) -> bool:
+        """Take a wrong citation off the open case (one service operation, kept in the history)."""
+        record = self.record
+        if record is None:
+            return False
+        try:
+            removed = self.services.citations.remove(self.services.actor, record.number, citation_id)
+        except ServiceError as error:
+            self.message.show_message(str(error))
+            return False
+        self.citations.reload(record)
+        self._after_side_record(record.number)
+        self.info.setText(_("Removed: {citation}.").format(citation=removed.citation.format()))
         return True
 
     def attach_confirmed_citation(self, citation: Citation) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDockWidget,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -25,6 +26,7 @@ from desktop.services.app import AppServices
 from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
 from desktop.settings import Settings
 from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
+from desktop.ui.main_case_keys import add_case_step_actions
 from desktop.ui.main_parts import (
     PanelFactory,
     default_case_view,
@@ -118,7 +120,7 @@ class MainWindow(QMainWindow):
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
-            "site_settings": self.open_site_settings,
+            "site_settings": self.open_site_settings, "law_search": self.show_law_search,
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
@@ -133,6 +135,8 @@ class MainWindow(QMainWindow):
         submit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for panel in (self.case_view, self.intake):
             self._defuse_duplicate_shortcuts(panel)
+        self.case_step_actions = add_case_step_actions(self, self.menus["case"], self.case_view,
+                                                       lambda: self.tabs.setCurrentWidget(self.case_view))
 
     def _defuse_duplicate_shortcuts(self, panel: QWidget) -> None:
         """Embedded panels may bring their own Ctrl+S: the window's action is the one that acts
@@ -290,6 +294,16 @@ class MainWindow(QMainWindow):
         for f, action in self.filter_actions.items():
             action.setChecked(f.value == value)
         self.settings.set("queue_filter", value)
+
+    def show_law_search(self) -> None:
+        """Ctrl+L: the law reference opens (if closed) and the cursor lands in its search box."""
+        self.law_dock.show()
+        self.law_dock.raise_()
+        self._law_dock_shown(True)
+        search = getattr(self.law_dock.widget(), "search_edit", None)
+        if isinstance(search, QLineEdit):
+            search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            search.selectAll()
 
     def _law_dock_shown(self, visible: bool) -> None:
         if visible and self.law_dock.widget() is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -50,6 +50,8 @@ class PromptDialog(QDialog):
 
     def add_row(self, label: str, editor: QWidget) -> None:
         editor.setAccessibleName(label.replace("&", ""))
+        if self.form.rowCount() == 0:
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)  # the cursor starts in the first field, not on OK
         self.form.addRow(label, editor)
 
     def refresh(self) -> None:

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -88,6 +88,10 @@ class CaseView(QWidget):
         self.kept.discard_requested.connect(self.discard_kept_edits)
         self.citations.attach_requested.connect(self.attach_citation)
         self.citations.remove_requested.connect(self.remove_citation)
+        # Alt+1 … Alt+6 open a tab and put the cursor in its first field (keyboard-first desk).
+        for position in range(self.tabs.count()):
+            QShortcut(QKeySequence(f"Alt+{position + 1}"), self, lambda p=position: self.show_tab(p),
+                      context=Qt.ShortcutContext.WindowShortcut)
         self.letters.message.connect(self._show_letter_message)
         self.letters.history_changed.connect(self._after_side_record)
         self.retranslate()
@@ -351,6 +355,13 @@ class CaseView(QWidget):
         self._after_side_record(record.number)
         self.info.setText(_("Cited: {citation}.").format(citation=citation.format()))
         return True
+
+    def show_tab(self, position: int) -> None:
+        self.tabs.setCurrentIndex(position)
+        page = self.tabs.currentWidget()
+        first = next((w for w in page.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                      and w.isVisibleTo(page) and w.isEnabled()), None) if page is not None else None
+        (first or self.tabs.tabBar()).setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def remove_citation(self, citation_id: int) -> bool:
         """Take a wrong citation off the open case (one service operation, kept in the history)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from desktop.i18n import SUPPORTED_LANGUAGES, _, set_language
 
+log = logging.getLogger("desktop.main")
 VIEWS = ("queue", "intake", "case", "law", "stats")
 SCREENSHOT_SIZE = (1366, 768)
 
@@ -25,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
                         help=_("render a view with the current data to a PNG file and exit"))
     parser.add_argument("--view", choices=VIEWS, default="queue", help=_("the view to render with --screenshot"))
+    parser.add_argument("--verify", metavar="FILE.pdf", type=Path,
+                        help=_("verify a signed letter (handed to the desk already running, if any)"))
     return parser
 
 
@@ -51,6 +55,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     set_language(args.lang or str(settings.get("language")) or "zh_CN")
     app = create_application([sys.argv[0]])
+    from desktop.ui.qt_log import install_qt_message_log
+    from desktop.ui.single_instance import InstanceServer, act_on, hand_over, verify_file
+
+    install_qt_message_log()
+    instance: InstanceServer | None = None
+    if not args.screenshot:
+        # One desk per user: a second launch brings the first to the front (with the PDF to verify).
+        message = {"verify": str(args.verify.resolve())} if args.verify else {"raise": True}
+        if hand_over(message):
+            print(_("Complaint Desk is already running; it has taken over."))  # noqa: T201
+            return 0
+        instance = InstanceServer()
+        if not instance.start():
+            log.warning("could not listen for second launches on %s", instance.name)
     try:
         url = demo_store_url() if args.demo else args.db
         services = AppServices.open(url, user_login=args.user or settings.get("user_login") or None,
@@ -70,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
+        if instance is not None:
+            instance.message_received.connect(lambda message: act_on(window, message) if window else None)
+        log.info("desk ready; second launches reach it at %s", instance.name if instance else "-")
+        if args.verify:
+            verify_file(window, args.verify)
         return app.exec()
     finally:
         services.close()

@@ -153,6 +153,24 @@ class DraftStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.owner = owner
         self._cipher = AESGCM(draft_cipher_key(key_folder))
+        if owner is not None:
+            self.encrypt_legacy_drafts()
+
+    def encrypt_legacy_drafts(self) -> int:
+        """Drafts an earlier version left as clear-text JSON are encrypted (as this user's) and the
+        clear text removed; returns how many."""
+        moved = 0
+        for path in self.root.glob("*.json"):
+            try:
+                old = Draft.from_json(json.loads(path.read_text(encoding="utf-8")))
+                self._path(old.key)
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                log.warning("legacy draft %s left as it is: %s", path, error)
+                continue
+            self.save(old.key, old.kind, old.fields, number=old.number, extra=old.extra)
+            path.unlink(missing_ok=True)
+            moved += 1
+        return moved
 
     def _path(self, key: str) -> Path:
         if not key or not all(c.isalnum() or c in "-_" for c in key):

@@ -126,3 +126,15 @@ def test_leftover_temporaries_are_cleaned(tmp_path: Path) -> None:
 def test_keys_cannot_escape_the_folder() -> None:
     with pytest.raises(ValueError, match="invalid draft key"):
         DraftStore().save("../evil", INTAKE, {})
+
+
+def test_clear_text_drafts_of_an_earlier_version_are_encrypted_on_first_use() -> None:
+    root = user_data_dir() / "drafts"
+    root.mkdir(parents=True, exist_ok=True)
+    legacy = {"format": 1, "key": "old1", "kind": INTAKE, "saved_at": "2026-11-01T08:00:00+00:00",
+              "number": None, "fields": {"customer_name": "旧草稿", "id_number": "11010519491231002X"}, "extra": {}}
+    (root / "old1.json").write_text(json.dumps(legacy, ensure_ascii=False), encoding="utf-8")
+    store = DraftStore(owner="wangfang")
+    assert not (root / "old1.json").exists()
+    assert "旧草稿".encode() not in (root / "old1.draft").read_bytes()
+    assert [d.fields["customer_name"] for d in store.list(INTAKE)] == ["旧草稿"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -10,19 +11,24 @@ from pathlib import Path
 
 from desktop.i18n import SUPPORTED_LANGUAGES, _, set_language
 
+log = logging.getLogger("desktop.main")
 VIEWS = ("queue", "intake", "case", "law", "stats")
-DEMO_ROWS = 300
-SCREENSHOT_SIZE = (1440, 860)
+SCREENSHOT_SIZE = (1366, 768)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m desktop", description=_("Complaint Desk agent desk."))
-    parser.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
+    store = parser.add_mutually_exclusive_group()
+    store.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: the local SQLite store)"))
+    store.add_argument("--demo", action="store_true",
+                       help=_("open the separate demo store (filled with sample complaints), never the real one"))
     parser.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help=_("language of the interface"))
     parser.add_argument("--user", metavar="LOGIN", help=_("login to offer in the sign-in dialog"))
     parser.add_argument("--screenshot", metavar="FILE.png", type=Path,
                         help=_("render a view with the current data to a PNG file and exit"))
     parser.add_argument("--view", choices=VIEWS, default="queue", help=_("the view to render with --screenshot"))
+    parser.add_argument("--verify", metavar="FILE.pdf", type=Path,
+                        help=_("verify a signed letter (handed to the desk already running, if any)"))
     return parser
 
 
@@ -33,9 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported after argument parsing so --help answers without loading Qt.
     from sqlalchemy.exc import SQLAlchemyError
 
+    from desktop.demo_store import DEMO_ROWS, demo_store_url
     from desktop.logs import configure_file_logging
     from desktop.services.app import AppServices, Store
-    from desktop.services.demo import DEMO_LOGIN, DEMO_PASSWORD, ensure_demo_accounts, generate
+    from desktop.services.demo import DEMO_LOGIN, demo_password, ensure_demo_accounts, generate
     from desktop.services.errors import ServiceError
     from desktop.services.users import default_login
     from desktop.settings import Settings
@@ -49,8 +56,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     set_language(args.lang or str(settings.get("language")) or "zh_CN")
     app = create_application([sys.argv[0]])
+    from desktop.ui.qt_log import install_qt_message_log
+    from desktop.ui.single_instance import InstanceServer, act_on, hand_over, verify_file
+
+    install_qt_message_log()
+    instance: InstanceServer | None = None
+    if not args.screenshot:
+        # One desk per user: a second launch brings the first to the front (with the PDF to verify).
+        message = {"verify": str(args.verify.resolve())} if args.verify else {"raise": True}
+        if hand_over(message):
+            print(_("Complaint Desk is already running; it has taken over."))  # noqa: T201
+            return 0
+        instance = InstanceServer()
+        if not instance.start():
+            log.warning("could not listen for second launches on %s", instance.name)
     try:
-        store = Store.open(args.db, configured_url=settings.get("database_url") or None)
+        url = demo_store_url() if args.demo else args.db
+        store = Store.open(url, configured_url=None if args.demo else settings.get("database_url") or None)
     except (DatabaseUrlError, SQLAlchemyError, ServiceError) as error:
         reason = getattr(error, "orig", None) or error  # the driver's own words, without SQLAlchemy's links
         report_startup_error(_("The database could not be opened: {reason}").format(reason=str(reason).strip()))
@@ -59,29 +81,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook(lambda: window)
     services: AppServices | None = None
     try:
-        if not store.identity.has_accounts():
-            # A store nobody set up (no "complaint-desk setup") is a demo: a new user meets a working
-            # desk with the documented demo accounts, signed in as the demo agent.
+        if args.demo:
+            # The separate demo store, and only it, gets the documented demo accounts and sample
+            # complaints; a real store (SQLite or PostgreSQL) that happens to be empty stays empty.
             ensure_demo_accounts(store.sessions)
-            services = store.sign_in(DEMO_LOGIN, DEMO_PASSWORD)
-            generate(services.sessions, services.complaints, services.actor, DEMO_ROWS)
-            settings.set("user_login", DEMO_LOGIN)
+            login = args.user or DEMO_LOGIN
+            services = store.sign_in(login, demo_password(login))
+            if services.complaints.count() == 0:
+                generate(services.sessions, services.complaints, services.actor, DEMO_ROWS)
         elif not store.identity.is_set_up():
-            report_startup_error(_("Nobody can sign in to this database yet (it was created before sign-in "
-                                   "existed): an administrator first runs “complaint-desk setup --admin LOGIN”."))
+            report_startup_error(_("Nobody can sign in to this database yet: an administrator first runs "
+                                   "“complaint-desk setup --admin LOGIN”. (For a demonstration, start the desk "
+                                   "with --demo: a separate demo store.)"))
             return 2
         elif args.screenshot:
-            services = store.sign_in(args.user or DEMO_LOGIN, DEMO_PASSWORD)  # screenshots: demo stores only
+            report_startup_error(_("Screenshots are taken of the demo store only: add --demo."))
+            return 2
         else:
             login = args.user or str(settings.get("user_login") or "") or default_login()
             services = SignInDialog.run(store, login)
             if services is None:
                 return 0
             settings.set("user_login", services.actor.login)
-        window = MainWindow(services, settings, background=not args.screenshot)
+        window = MainWindow(services, settings, background=not args.screenshot, demo=args.demo)
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
+        if instance is not None:
+            instance.message_received.connect(lambda message: act_on(window, message) if window else None)
+        log.info("desk ready; second launches reach it at %s", instance.name if instance else "-")
+        if args.verify:
+            verify_file(window, args.verify)
         return app.exec()
     except ServiceError as error:
         report_startup_error(str(error))

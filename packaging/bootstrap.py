@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """One command to set up and launch Complaint Desk, or to set up and run every test.
 
-    python3 packaging/bootstrap.py run  [app arguments]   # e.g. --lang en, --db URL
+    python3 packaging/bootstrap.py run  [app arguments]   # the demo store; --real or --db URL for a real one
     python3 packaging/bootstrap.py test [pytest arguments]
 
 Creates `.venv` beside the sources (re-installing only when pyproject.toml changed), compiles
-the translation catalogs, and for `test` installs the system tools the suite reads PDFs and
+the translation catalogs, on Linux installs the xcb libraries Qt's window needs (apt, as root),
+and for `test` installs the system tools the suite reads PDFs and
 runs PostgreSQL with (Debian/Ubuntu, as root: poppler-utils and postgresql).
 Works with the standard library of Python 3.11+ only, on Windows and Linux.
 """
@@ -24,6 +25,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 SYSTEM_TEST_PACKAGES = {"pdfsig": "poppler-utils", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils"}
+
+
+# The shared libraries PySide6's xcb platform plugin loads (ldd of libqxcb.so and libQt6XcbQpa.so,
+# plus libxcb-cursor, which Qt 6.5+ opens at run time) and the Debian/Ubuntu package of each. On a
+# fresh Debian 12 the first two are missing; without them Qt stops with "could not load xcb".
+QT_XCB_LIBRARIES = {
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libdbus-1.so.3": "libdbus-1-3",
+}
 
 
 def say(message: str) -> None:
@@ -71,16 +98,49 @@ def ensure_system_test_tools() -> None:
     run(["apt-get", "install", "-y", "-qq", *missing], env=env)
 
 
+def missing_qt_packages(known_libraries: str) -> list[str]:
+    """Debian packages for the Qt xcb libraries absent from ``ldconfig -p`` output."""
+    return sorted({pkg for lib, pkg in QT_XCB_LIBRARIES.items() if lib not in known_libraries})
+
+
+def ensure_qt_system_libraries() -> None:
+    """Linux only: install Qt's xcb libraries with apt where we may (root), else name them."""
+    if sys.platform != "linux" or shutil.which("ldconfig") is None:
+        return
+    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=False).stdout
+    missing = missing_qt_packages(listing)
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        say(f"the desk's window needs these system packages; please install: {' '.join(missing)}")
+        return
+    say(f"installing Qt's system libraries: {', '.join(missing)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-qq"], env=env)
+    run(["apt-get", "install", "-y", "-qq", *missing], env=env)
+
+
 def run(command: list[str], **kwargs: object) -> None:
     result = subprocess.run(command, check=False, **kwargs)  # type: ignore[call-overload]
     if result.returncode != 0:
         sys.exit(f"[bootstrap] failed ({result.returncode}): {' '.join(command)}")
 
 
+def desk_arguments(args: list[str]) -> list[str]:
+    """``run`` opens the separate demo store unless a real one is named (``--db URL``) or asked for
+    (``--real``: the configured store, never filled with demo data)."""
+    if "--real" in args:
+        return [a for a in args if a != "--real"]
+    if any(a == "--db" or a.startswith("--db=") for a in args) or "--demo" in args:
+        return list(args)
+    return ["--demo", *args]
+
+
 def cmd_run(args: list[str]) -> int:
     python = ensure_venv("")
+    ensure_qt_system_libraries()
     compile_catalogs(python)
-    return subprocess.call([str(python), "-m", "desktop", *args], cwd=ROOT)
+    return subprocess.call([str(python), "-m", "desktop", *desk_arguments(args)], cwd=ROOT)
 
 
 def cmd_test(args: list[str]) -> int:

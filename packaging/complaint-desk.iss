@@ -21,6 +21,10 @@ Compression=lzma2
 SolidCompression=yes
 WizardStyle=modern
 ArchitecturesInstallIn64BitMode=x64compatible
+SetupIconFile=..\resources\icons\complaint-desk.ico
+UninstallDisplayIcon={app}\ComplaintDesk.exe
+; The "Verify with Complaint Desk" entry below changes Explorer's menus: tell it.
+ChangesAssociations=yes
 
 [Languages]
 Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
@@ -30,11 +34,18 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 Source: "..\dist\ComplaintDesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{group}\投诉受理台"; Filename: "{app}\ComplaintDesk.exe"
-Name: "{autodesktop}\投诉受理台"; Filename: "{app}\ComplaintDesk.exe"; Tasks: desktopicon
+Name: "{group}\投诉受理台"; Filename: "{app}\ComplaintDesk.exe"; IconFilename: "{app}\ComplaintDesk.exe"
+Name: "{autodesktop}\投诉受理台"; Filename: "{app}\ComplaintDesk.exe"; IconFilename: "{app}\ComplaintDesk.exe"; Tasks: desktopicon
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+
+[Registry]
+; "Verify with Complaint Desk" on any PDF, for this user only (HKCU: no administrator rights).
+; The desk already running takes the file (one instance per user) and opens its verifier.
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.pdf\shell\ComplaintDesk.Verify"; ValueType: string; ValueName: ""; ValueData: "用投诉受理台验证 (Verify with Complaint Desk)"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.pdf\shell\ComplaintDesk.Verify"; ValueType: string; ValueName: "Icon"; ValueData: "{app}\ComplaintDesk.exe,0"
+Root: HKCU; Subkey: "Software\Classes\SystemFileAssociations\.pdf\shell\ComplaintDesk.Verify\command"; ValueType: string; ValueName: ""; ValueData: """{app}\ComplaintDesk.exe"" --verify ""%1"""
 
 [Run]
 Filename: "{app}\ComplaintDesk.exe"; Description: "{cm:LaunchProgram,投诉受理台}"; Flags: nowait postinstall skipifsilent

@@ -13,6 +13,7 @@ from desktop.domain.intake import IntakeError
 from desktop.domain.masking import PERSONAL_FIELDS
 from desktop.domain.validation import FieldError, field_label
 from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
+from desktop.formatting import fmt_beijing
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 from desktop.services.privacy import mask_record, mask_summary
@@ -56,6 +57,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     step.add_argument("--json", action="store_true", help=_("print JSON"))
     step.set_defaults(handler=handle_transition)
 
+    from desktop.cli import citation_commands
+
+    citation_commands.register(commands)
+
 
 def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
     """The case as printed: personal fields masked (``record`` is the stored one, used for the deadline)."""
@@ -72,7 +77,7 @@ def _record_text(stored: ComplaintRecord) -> str:
     record = mask_record(stored)
     return "\n".join([
         f"{record.number}  {status_label(record.status)}",
-        _("Received: {at}").format(at=record.received_at.isoformat()),
+        _("Received: {at}").format(at=fmt_beijing(record.received_at)),
         _("Customer: {name}  {phone}").format(name=record.customer_name, phone=record.phone),
         _("Reply due: {date}").format(date=record.reply_due_date.isoformat()),
     ])

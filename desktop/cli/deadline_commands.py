@@ -8,6 +8,7 @@ from desktop.cli.context import CliContext, CliError
 from desktop.domain.deadlines import DEFAULT_RULES, WorkCalendar, build_rules, compute_deadline
 from desktop.domain.intake import parse_received_at
 from desktop.domain.validation import FieldError
+from desktop.formatting import fmt_beijing
 from desktop.i18n import _
 
 
@@ -35,7 +36,8 @@ def handle(args: argparse.Namespace, ctx: CliContext) -> int:
     deadline = compute_deadline(rules[args.rule], received, calendar)
     payload = deadline.to_json()
     text = "\n".join([
-        _("Due date: {date} (late from {moment})").format(date=payload["due_date"], moment=payload["due_at"]),
+        _("Due date: {date} (late from {moment})").format(date=payload["due_date"],
+                                                          moment=fmt_beijing(deadline.due_at)),
         _("Calendar: {status}").format(status=payload["calendar"]),
         *("  " + line for line in payload["trace"]),
     ])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from desktop.cli.context import CliContext, CliError
+from desktop.formatting import fmt_beijing
 from desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ def _verification_text(result: object) -> str:
         _("Valid: {value}").format(value=yes if result.valid else no),
         _("Intact: {value}").format(value=yes if result.intact else no),
         _("Signer: {value}").format(value=result.signer or "—"),
-        _("Signed at: {value}").format(value=result.signed_at or "—"),
+        _("Signed at: {value}").format(value=fmt_beijing(result.signed_at)),
         _("Chains to the site CA: {value}").format(value=yes if result.trusted else no),
         _("Complaint: {value}").format(value=result.complaint or "—"),
         _("Revision: {value}").format(value=result.revision or "—"),

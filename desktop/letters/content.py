@@ -65,6 +65,7 @@ class LetterContent:
     language: LetterLanguage
     customer_signature: SignatureStrokes | None
     revision: int = 1
+    contact_phone: str = ""  # the site's number for questions; the closing names it when set
 
     def __post_init__(self) -> None:
         if self.language not in LETTER_LANGUAGES:

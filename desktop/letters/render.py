@@ -298,7 +298,9 @@ def _story(
             _para(template.fill("revision_note", revision=content.revision), styles["body"])
         )
     story.append(Spacer(1, 2 * mm))
-    story.append(_para(template.fill("closing", agent_name=content.agent_name), styles["body"]))
+    closing = (template.fill("closing_with_phone", agent_name=content.agent_name, contact_phone=content.contact_phone)
+               if content.contact_phone.strip() else template.fill("closing", agent_name=content.agent_name))
+    story.append(_para(closing, styles["body"]))
     issuer = template.fill(
         "issuer_line",
         operator_name=content.operator_name,

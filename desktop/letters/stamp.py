@@ -13,6 +13,7 @@ from datetime import datetime
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
+from desktop.domain.deadlines import BEIJING
 from desktop.letters.content import LETTER_LANGUAGES, LetterLanguage
 from desktop.letters.pdf_parts import (
     ACCENT,
@@ -37,6 +38,9 @@ def render_stamp(
     is_demo: bool,
 ) -> bytes:
     """A seal-sized PDF page: title, signer, time, issuer and, for a demo identity, a warning."""
+    # Beijing time on the seal, as on the letter, whatever zone the PC is set to (a naive time
+    # is this PC's local time, as datetime.now() gives it).
+    signed_at = signed_at.astimezone(BEIJING)
     lang: LetterLanguage = "en" if language == "en" else "zh_CN"
     assert lang in LETTER_LANGUAGES
     template = load_template(lang)

@@ -59,6 +59,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
     "appeal_article.text": frozenset(),
     "revision_note": frozenset({"revision"}),
     "closing": frozenset({"agent_name"}),
+    "closing_with_phone": frozenset({"agent_name", "contact_phone"}),
     "signatures.customer": frozenset(),
     "signatures.agent": frozenset({"agent_name"}),
     "signatures.stamp": frozenset(),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.domain.codes import Status, status_label
 from desktop.i18n import _
 from desktop.law import Citation, Grade
 from desktop.services.case_rows import add_event, load_case
@@ -17,6 +18,8 @@ from desktop.services.law_learning import remember_cited_complaint
 from desktop.services.permissions import guarded
 from desktop.services.records import Actor
 from desktop.store.models import ComplaintCitation
+
+FINAL_STATUSES = frozenset({Status.CLOSED.value, Status.INVALID.value, Status.WITHDRAWN.value})
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,31 @@ class CitationService:
             return _stored(row)
 
     @guarded("case.read")
+    @guarded("case.edit")
+    def remove(self, actor: Actor, number: str, ref: str | int) -> StoredCitation:
+        """Take a wrongly attached citation off an open case; ``ref`` is its id or its text as
+        shown (e.g. 《电信条例》第三十一条). The history keeps what was removed, by whom."""
+        with self._sessions.begin() as session:
+            complaint = load_case(session, actor, number, for_update=True)
+            if complaint.status in FINAL_STATUSES:
+                raise ServiceError(_("{number} is {status}: its citations are part of the record and stay.").format(
+                    number=number, status=status_label(Status(complaint.status))))
+            rows = list(session.execute(select(ComplaintCitation).where(
+                ComplaintCitation.complaint_id == complaint.id).order_by(ComplaintCitation.id)).scalars())
+            wanted = "".join(str(ref).split())
+            row = next((r for r in rows if str(r.id) == wanted or "".join(_stored(r).citation.format().split())
+                        == wanted), None)
+            if row is None:
+                cited = "、".join(_stored(r).citation.format() for r in rows) or _("none")
+                raise ServiceError(_("{number} has no citation “{ref}”. Cited: {cited}.").format(
+                    number=number, ref=ref, cited=cited))
+            removed = _stored(row)
+            session.delete(row)
+            add_event(session, complaint.id, actor, "citation", at=datetime.now(UTC),
+                      changes={"citation": [removed.citation.format(), None]},
+                      note=_("Citation removed"))
+            return removed
+
     def list(self, number: str) -> list[StoredCitation]:
         with self._sessions() as session:
             complaint = load_case(session, self._actor, number)

@@ -199,11 +199,16 @@ DEMO_ADMIN_LOGIN, DEMO_ADMIN_PASSWORD = DEMO_ACCOUNTS[2][0], DEMO_ACCOUNTS[2][4]
 
 def ensure_demo_accounts(sessions: sessionmaker[Session]) -> None:
     """Create the documented demo accounts that are missing. Only for demo and benchmark stores:
-    the caller decides (the desk does it only on a store that has no account at all)."""
+    the caller decides (the desk does it only for the separate demo store, python -m desktop --demo)."""
     with sessions.begin() as session:
         for login, name, role, team, password in DEMO_ACCOUNTS:
             if session.execute(select(User.id).where(User.login == login)).first() is None:
                 new_user(session, login, name, role, team, hash_password(password))
+
+
+def demo_password(login: str) -> str:
+    """The documented password of a demo account (the demo agent's for any other login)."""
+    return next((account[4] for account in DEMO_ACCOUNTS if account[0] == login), DEMO_PASSWORD)
 
 
 def demo_admin_seat(url: str) -> AppServices:

@@ -75,6 +75,12 @@ class LetterService:
             # The letter is the operator's written answer: it may not go out with an empty section.
             raise ServiceError(_("Before the outcome letter can be written, record {missing}.").format(
                 missing=_(" and ").join(missing)))
+        name = (self._actor.display_name or "").strip()
+        if not name or name == self._actor.login:
+            # The customer is told whom to call: a login such as “root” is no name.
+            raise ServiceError(_("Your account has no name of its own (only the login “{login}”); a supervisor "
+                                 "must set your display name before a letter can name you as the agent.")
+                               .format(login=self._actor.login))
         cited = tuple(_letter_citation(c.citation, c.confirmed_by_agent) for c in self._citations.list(number))
         reply_moment = record.reply_at or datetime.now(UTC)
         return LetterContent(
@@ -93,7 +99,8 @@ class LetterService:
             citations=cited,
             reply_due_date=record.reply_due_date,
             reply_date=reply_moment.astimezone(BEIJING).date(),
-            agent_name=self._actor.display_name or self._actor.login,
+            agent_name=name,
+            contact_phone=str(self._site.get("contact_phone") or "").strip(),
             language=language,
             customer_signature=self.customer_signature(number),
             revision=revision or self.next_revision(number),

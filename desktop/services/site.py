@@ -20,6 +20,7 @@ SITE_DEFAULTS: dict[str, Any] = {
     "operator_name": "中国电信股份有限公司（示例）",
     "site_name": "客户服务中心",
     "site_address": "",
+    "contact_phone": "",  # the number outcome letters give for questions (e.g. the site's hotline)
     "deadline_rules": {},  # rule code -> amount, overriding the bundled defaults
     "law_learning": True,  # suggestions count what similar earlier cases at this site cited
     "idle_lock_minutes": 10,  # the desk hides case data behind a sign-in after this long without input

@@ -38,6 +38,10 @@ def apply_step(row: Complaint, action: Action, details: dict[str, Any], reason: 
     if action == Action.REPLY:
         _record_reply(row, details, now)
     elif action == Action.FOLLOW_UP:
+        if details.get("satisfaction") in (None, ""):
+            # Never a default: the score is the customer's answer, asked and chosen by the agent.
+            raise FieldError("satisfaction", _("Ask the customer and choose a satisfaction score from 1 to 5 "
+                                               "before recording the follow-up."))
         try:
             satisfaction = int(details.get("satisfaction", 0))
         except (TypeError, ValueError):

@@ -11,13 +11,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.fonts import CJK_FONT_FAMILY, cjk_font_path
 from desktop.i18n import add_language_listener, current_language
-from desktop.paths import APP_NAME
+from desktop.paths import APP_NAME, resource_path
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,17 @@ def _follow_language(language: str) -> None:
     install_qt_translations(language)
 
 
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def app_icon() -> QIcon:
+    """The desk's icon (resources/icons, rendered from the SVG by packaging/make_icons.py)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resource_path(f"icons/complaint-desk-{size}.png")), QSize(size, size))
+    return icon
+
+
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The one QApplication of the desk (reused when one exists, e.g. under pytest-qt)."""
     global _listening
@@ -89,6 +100,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
         app = QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    app.setWindowIcon(app_icon())
     ensure_cjk_font(app)
     install_qt_translations(current_language())
     if not _listening:

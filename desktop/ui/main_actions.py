@@ -27,7 +27,8 @@ class ActionSpec:
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys",
                            "site_settings", "access_log", "settings", "-", "quit")),
-    ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
+    ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "law_search", "-",
+                           "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
 )
@@ -52,6 +53,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("next_case", N_("&Next case"), ("Ctrl+.", "Alt+Down")),
     ActionSpec("previous_case", N_("&Previous case"), ("Ctrl+,", "Alt+Up")),
     ActionSpec("open_case", N_("&Open case"), ("F2",), N_("Show the selected case")),
+    ActionSpec("law_search", N_("Search the la&w…"), ("Ctrl+L",),
+               N_("Open the law reference with the cursor in its search box")),
     ActionSpec("statistics", N_("&Statistics…"), ("Ctrl+Shift+T",),
                N_("Complaint figures for a period (supervisors also see each agent)")),
     ActionSpec("about", N_("&About Complaint Desk")),
@@ -123,4 +126,3 @@ def retranslate_actions(actions: dict[str, QAction], filter_actions: dict[QueueF
         menus[key].setTitle(_(title))
     menus["filters"].setTitle(_("Saved &filters"))
     law_toggle.setText(_("&Law reference"))
-    law_toggle.setShortcut(QKeySequence("Ctrl+L"))

@@ -24,9 +24,12 @@ def history_check(services: AppServices) -> Callable[[Callable[[], bool]], Audit
     return lambda stop: audit.verify(stop=stop)
 
 
-def window_title(summary: DueSummary | None) -> str:
-    """“投诉受理台 — 5 件待办” : the count shows in the task bar even when minimised."""
+def window_title(summary: DueSummary | None, *, demo: bool = False) -> str:
+    """“投诉受理台 — 5 件待办” : the count shows in the task bar even when minimised.
+    The demo store says so first: “投诉受理台【演示数据】”."""
     title = _("Complaint Desk")
+    if demo:
+        title = _("{title} [DEMO DATA]").format(title=title)
     if summary is None or summary.total == 0:
         return title
     attention = ngettext("{count} case due", "{count} cases due", summary.total).format(

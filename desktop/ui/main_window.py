@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDockWidget,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -27,6 +28,7 @@ from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
 from desktop.settings import Settings
 from desktop.ui.history_status import HistoryIndicator
 from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
+from desktop.ui.main_case_keys import add_case_step_actions
 from desktop.ui.main_parts import (
     PanelFactory,
     default_case_view,
@@ -44,14 +46,18 @@ from desktop.ui.tasks import TaskRunner
 from desktop.ui.tray import DeskTray
 
 log = logging.getLogger(__name__)
+QUEUE_MIN_WIDTH = 300  # number, customer and time left stay readable
+DEFAULT_SIZE = (1360, 820)
 TICK_MS = 60_000  # "time left" and reminders are re-evaluated once a minute
 
 
 class MainWindow(QMainWindow):
     def __init__(self, services: AppServices, settings: Settings, *, background: bool = True,
                  intake_factory: PanelFactory | None = None, case_factory: PanelFactory | None = None,
-                 law_factory: PanelFactory | None = None, parent: QWidget | None = None) -> None:
+                 law_factory: PanelFactory | None = None, parent: QWidget | None = None,
+                 demo: bool = False) -> None:
         super().__init__(parent)
+        self.demo = demo  # the separate demo store: the title says so
         self.setObjectName("main_window")
         self.services = services
         self.settings = settings
@@ -97,6 +103,8 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.queue_view)
         self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)
+        self.queue_view.setMinimumWidth(QUEUE_MIN_WIDTH)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
             "site_settings": self.open_site_settings, "access_log": self.open_access_log,
+            "law_search": self.show_law_search,
         }
         self.desk_actions = build_actions(self, handlers)
         # Greyed out for roles the permission table refuses (the services refuse them anyway).
@@ -135,6 +144,8 @@ class MainWindow(QMainWindow):
         submit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         for panel in (self.case_view, self.intake):
             self._defuse_duplicate_shortcuts(panel)
+        self.case_step_actions = add_case_step_actions(self, self.menus["case"], self.case_view,
+                                                       lambda: self.tabs.setCurrentWidget(self.case_view))
 
     def _defuse_duplicate_shortcuts(self, panel: QWidget) -> None:
         """Embedded panels may bring their own Ctrl+S: the window's action is the one that acts
@@ -180,7 +191,7 @@ class MainWindow(QMainWindow):
 
     def _show_due(self, summary: DueSummary) -> None:
         self.status.show_due(summary)
-        self.setWindowTitle(window_title(summary))
+        self.setWindowTitle(window_title(summary, demo=self.demo))
         message = self.tray.update(summary)
         if message:
             self.statusBar().showMessage(message, 10000)
@@ -300,6 +311,16 @@ class MainWindow(QMainWindow):
             action.setChecked(f.value == value)
         self.settings.set("queue_filter", value)
 
+    def show_law_search(self) -> None:
+        """Ctrl+L: the law reference opens (if closed) and the cursor lands in its search box."""
+        self.law_dock.show()
+        self.law_dock.raise_()
+        self._law_dock_shown(True)
+        search = getattr(self.law_dock.widget(), "search_edit", None)
+        if isinstance(search, QLineEdit):
+            search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            search.selectAll()
+
     def _law_dock_shown(self, visible: bool) -> None:
         if visible and self.law_dock.widget() is None:
             panel = self._law_factory(self.services, self.settings) or missing_part()
@@ -358,7 +379,7 @@ class MainWindow(QMainWindow):
             remove_language_listener(self._language_listener)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(window_title(self.status.summary))
+        self.setWindowTitle(window_title(self.status.summary, demo=self.demo))
         retranslate_actions(self.desk_actions, self.filter_actions, self.menus, self.law_toggle)
         self.tabs.setTabText(self.tabs.indexOf(self.case_view), _("Case"))
         self.tabs.setTabText(self.tabs.indexOf(self.intake), _("New complaint"))
@@ -375,12 +396,12 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry, state = self.settings.get("window_geometry"), self.settings.get("window_state")
         if not (geometry and self.restoreGeometry(_decode(geometry))):
-            self.resize(1360, 820)
+            self.resize(*_fitting(DEFAULT_SIZE, self.screen().availableGeometry().size()))
         window_state, _sep, splitter_state = str(state or "").partition(";")
         if window_state:
             self.restoreState(_decode(window_state))
         if not (splitter_state and self.splitter.restoreState(_decode(splitter_state))):
-            self.splitter.setSizes([self.width() * 11 // 20, self.width() * 9 // 20])
+            self.splitter.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])
         columns = self.settings.get("queue_columns")
         if isinstance(columns, list) and columns:
             self.queue_view.restore_column_layout(columns)
@@ -403,6 +424,11 @@ class MainWindow(QMainWindow):
         self.runner.wait(5000)
         self.history_status.stop()
         super().closeEvent(event)
+
+
+def _fitting(wanted: tuple[int, int], available: QSize) -> tuple[int, int]:
+    """The default size, shrunk to the screen (a 1280x720 counter PC, or 1920x1080 at 150 %)."""
+    return min(wanted[0], available.width()), min(wanted[1], available.height())
 
 
 def _encode(data: QByteArray) -> str:

@@ -38,13 +38,14 @@ from desktop.services.errors import ServiceError
 from desktop.services.permissions import allowed
 from desktop.services.site import IDLE_LOCK_RANGE
 
-TEXT_KEYS = ("operator_name", "site_name", "site_address")
+TEXT_KEYS = ("operator_name", "site_name", "site_address", "contact_phone")
 TEXT_LABELS = {
     "operator_name": N_("&Operator name:"),
     "site_name": N_("Site &name:"),
     "site_address": N_("Site &address:"),
+    "contact_phone": N_("&Contact phone on letters:"),
 }
-OPTIONAL_KEYS = frozenset({"site_address"})
+OPTIONAL_KEYS = frozenset({"site_address", "contact_phone"})
 TEXT_MAX_LENGTH = 200
 # Wide enough to type a too-long period and be told why it is refused, rather than the box
 # silently stopping at the legal limit.

@@ -5,11 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
-from desktop.domain.deadline_state import DeadlineState
 from desktop.formatting import fmt_number
 from desktop.i18n import _
 from desktop.services.queue import DueSummary
-from desktop.ui.queue.delegates import deadline_icon
 
 
 class ReminderTracker:
@@ -57,7 +55,9 @@ class DeskTray:
 
     @staticmethod
     def _icon() -> QIcon:
-        return deadline_icon(DeadlineState.DUE_TODAY, 32)
+        from desktop.ui.application import app_icon
+
+        return app_icon()
 
     def retranslate(self) -> None:
         if self.icon is not None:

@@ -138,12 +138,12 @@ def test_demo_identity_is_labelled(tmp_path: Path) -> None:
             language="zh_CN",
             signer="新手坐席",
             issuer=identity.issuer,
-            signed_at=__import__("datetime").datetime(2025, 3, 10, 9, 5),
+            signed_at=__import__("datetime").datetime(2025, 3, 10, 1, 5, tzinfo=__import__("datetime").UTC),
             is_demo=True,
         )
     )
     text = pdf_text(stamp)
-    assert "演示身份" in text and "新手坐席" in text and "2025年3月10日 09:05" in text
+    assert "演示身份" in text and "新手坐席" in text and "2025年3月10日 09:05" in text  # 01:05 UTC, Beijing
 
 
 def test_imported_pkcs12_signs_once_its_ca_is_trusted(tmp_path: Path) -> None:

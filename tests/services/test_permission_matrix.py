@@ -100,6 +100,8 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "CalendarService.import_year": lambda s, n: s.calendar.import_year(s.actor, SCHEDULE),
     "CitationService.add": lambda s, n: s.citations.add(s.actor, n, citation(s)),
     "CitationService.list": lambda s, n: s.citations.list(n),
+    "CitationService.remove": lambda s, n: s.citations.remove(
+        s.actor, n, s.citations.add(s.actor, n, citation(s)).citation.format()),
     "LetterService.content": lambda s, n: s.letters.content(n),
     "LetterService.next_revision": lambda s, n: s.letters.next_revision(n),
     "LetterService.archive": lambda s, n: s.letters.archive(s.actor, n, s.letters.next_revision(n), "zh_CN",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -45,6 +46,7 @@ class CitationsTab(QWidget):
     """Emits :attr:`attach_requested` with a :class:`Citation` when a suggestion is accepted."""
 
     attach_requested = Signal(object)
+    remove_requested = Signal(int)  # id of a stored citation the agent removes (Delete)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +77,9 @@ class CitationsTab(QWidget):
         self.suggestion_table.selectionModel().currentRowChanged.connect(self._show_article)
         self.attach_button.clicked.connect(
             lambda: self._accept_suggestion(self.suggestion_table.currentIndex()))
+        # Delete on a cited row takes a wrong citation off the case (the history keeps it).
+        self.remove_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table,
+                                         self.request_removal, Qt.ShortcutContext.WidgetShortcut)
         self.retranslate()
 
     def _build_layout(self) -> None:
@@ -97,6 +102,7 @@ class CitationsTab(QWidget):
         self.attach_button.setText(_("Attach to case"))
         self.attach_button.setToolTip(_("Enter on a suggestion attaches it as well."))
         self.table.setAccessibleName(_("Citations of this case"))
+        self.table.setToolTip(_("Delete removes the selected citation (the case history keeps it)."))
         self.suggestion_table.setAccessibleName(_("Suggested articles"))
         self.model.retranslate()
         self.suggestions.retranslate()
@@ -166,6 +172,11 @@ class CitationsTab(QWidget):
         if current.isValid():
             item = self.suggestions.item(current.row())
             self.article_text.setText(f"{Citation.of(item.statute, item.article).format()}：{item.article.text}")
+
+    def request_removal(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.remove_requested.emit(self.model.item(index.row()).id)
 
     def _accept_suggestion(self, index: QModelIndex) -> None:
         if index.isValid():

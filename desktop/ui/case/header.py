@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from desktop.formatting import fmt_date, fmt_datetime
 from desktop.i18n import _
 from desktop.services.records import ComplaintRecord
 from desktop.ui.intake.deadline_preview import basis_lines, calendar_note
+from desktop.ui.widgets.flow_layout import FlowLayout
 
 STATE_LOOK: dict[DeadlineState, tuple[str, str]] = {  # symbol, background colour
     DeadlineState.ON_TIME: ("●", "#d7f0dc"),
@@ -78,11 +78,14 @@ class CaseHeader(QFrame):
         self.countdown.setMargin(4)
         self.trace_button = QPushButton(self)
         self.trace_button.clicked.connect(self.show_trace)
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self, spacing=10)  # wraps in a narrow case panel instead of widening the window
+        layout.setContentsMargins(6, 4, 6, 4)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         layout.addWidget(self.number)
         layout.addWidget(self.customer)
         layout.addWidget(self.status)
-        layout.addStretch(1)
         layout.addWidget(self.countdown)
         layout.addWidget(self.trace_button)
         self.record: ComplaintRecord | None = None

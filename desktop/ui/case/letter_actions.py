@@ -11,14 +11,14 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -42,9 +42,12 @@ from desktop.ui.letters.preview_dialog import LetterPreviewDialog
 from desktop.ui.letters.signature_dialog import SignatureDialog
 from desktop.ui.letters.verify_dialog import VerifyLetterDialog
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.widgets.flow_layout import flow_row
 
 log = logging.getLogger(__name__)
 REVISIONS_HEIGHT = 96
+LETTER_SHORTCUTS = {"customer_signs": "Ctrl+Alt+C", "generate_letter": "Ctrl+Alt+L",
+                    "sign_archive": "Ctrl+Alt+G", "verify_letter": "Ctrl+Alt+V"}
 
 
 class LetterActions(QWidget):
@@ -72,6 +75,17 @@ class LetterActions(QWidget):
         self.revisions = LetterRevisionsModel(self)
         self.table = QTableView(self)
         self._build()
+        # Keys for the letter steps (the main window lists them in its Case menu).
+        self.shortcut_actions: dict[str, QAction] = {}
+        for name, button, key in (("customer_signs", self.sign_customer, LETTER_SHORTCUTS["customer_signs"]),
+                                  ("generate_letter", self.generate, LETTER_SHORTCUTS["generate_letter"]),
+                                  ("sign_archive", self.sign_archive, LETTER_SHORTCUTS["sign_archive"]),
+                                  ("verify_letter", self.verify, LETTER_SHORTCUTS["verify_letter"])):
+            action = QAction(self)
+            action.setObjectName(f"letter_{name}")
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _checked=False, b=button: b.click() if b.isEnabled() else None)
+            self.shortcut_actions[name] = action
         self.sign_customer.clicked.connect(self.capture_signature)
         self.generate.clicked.connect(self.preview_letter)
         self.sign_archive.clicked.connect(self.sign_and_archive)
@@ -92,17 +106,12 @@ class LetterActions(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setFixedHeight(REVISIONS_HEIGHT)
-        self.table.setMinimumWidth(380)
-        buttons = QGridLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        for column, button in enumerate((self.sign_customer, self.generate, self.sign_archive)):
-            buttons.addWidget(button, 0, column)
-        buttons.addWidget(self.verify, 1, 0)
-        buttons.addWidget(self.open_revision, 1, 1)
-        buttons.addWidget(self.signature_state, 1, 2)
-        layout = QHBoxLayout(self)
+        self.table.setMinimumWidth(240)
+        buttons = flow_row(self, [self.sign_customer, self.generate, self.sign_archive, self.verify,
+                                  self.open_revision, self.signature_state])
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addWidget(self.table, 1)
 
     def retranslate(self) -> None:
@@ -117,6 +126,11 @@ class LetterActions(QWidget):
         self.verify.setText(_("Verify letter…"))
         self.verify.setToolTip(_("Check the signature of a letter PDF"))
         self.open_revision.setText(_("Open revision"))
+        for action, button in zip(self.shortcut_actions.values(),
+                                  (self.sign_customer, self.generate, self.sign_archive, self.verify), strict=True):
+            action.setText(button.text())
+            key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{button.toolTip()} ({key})")
         self.table.setAccessibleName(_("Archived letter revisions"))
         self.revisions.retranslate()
         self._show_signature_state()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.codes import InvalidReason, invalid_reason_label
 from desktop.domain.workflow import TRANSITIONS, Action
-from desktop.i18n import _
+from desktop.i18n import N_, _
 from desktop.ui.case.field_names import REPLY_METHOD_LABELS
 
 
@@ -51,6 +50,8 @@ class PromptDialog(QDialog):
 
     def add_row(self, label: str, editor: QWidget) -> None:
         editor.setAccessibleName(label.replace("&", ""))
+        if self.form.rowCount() == 0:
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)  # the cursor starts in the first field, not on OK
         self.form.addRow(label, editor)
 
     def refresh(self) -> None:
@@ -97,6 +98,7 @@ class ReplyDialog(PromptDialog):
         super().__init__(_(TRANSITIONS[Action.REPLY].label),
                          _("Record how the customer was answered."), parent)
         self.method = QComboBox(self)
+        _blank_choice(self.method)
         for code, msgid in REPLY_METHOD_LABELS.items():
             self.method.addItem(_(msgid), code)
         self.resolution = QPlainTextEdit(resolution, self)
@@ -107,10 +109,11 @@ class ReplyDialog(PromptDialog):
         self.add_row(_("Resolution"), self.resolution)
         self.add_row(_("Compensation (yuan)"), self.compensation)
         self.resolution.textChanged.connect(self.refresh)
+        self.method.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
     def is_complete(self) -> bool:
-        return bool(self.resolution.toPlainText().strip())
+        return bool(self.resolution.toPlainText().strip()) and self.method.currentData() is not None
 
     def details(self) -> dict[str, Any]:
         details: dict[str, Any] = {"reply_method": self.method.currentData(),
@@ -126,20 +129,38 @@ class ReplyDialog(PromptDialog):
         return dialog.details() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+SATISFACTION_LABELS = {
+    1: N_("1 – very dissatisfied"), 2: N_("2 – dissatisfied"), 3: N_("3 – neutral"),
+    4: N_("4 – satisfied"), 5: N_("5 – very satisfied"),
+}
+
+
+def _blank_choice(combo: QComboBox) -> None:
+    """A recorded judgement starts empty: the agent chooses, nothing is filled in for them."""
+    combo.addItem(_("— choose —"), None)
+    combo.setCurrentIndex(0)
+
+
 class FollowUpDialog(PromptDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_(TRANSITIONS[Action.FOLLOW_UP].label),
                          _("How satisfied is the customer (1 = not at all, 5 = fully)?"), parent)
-        self.satisfaction = QSpinBox(self)
-        self.satisfaction.setRange(1, 5)
-        self.satisfaction.setValue(3)
+        self.satisfaction = QComboBox(self)
+        _blank_choice(self.satisfaction)
+        for score, label in SATISFACTION_LABELS.items():
+            self.satisfaction.addItem(_(label), score)
         self.comment = QPlainTextEdit(self)
         self.comment.setTabChangesFocus(True)
         self.add_row(_("Satisfaction"), self.satisfaction)
         self.add_row(_("Follow-up comment"), self.comment)
+        self.satisfaction.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+
+    def is_complete(self) -> bool:
+        return self.satisfaction.currentData() is not None
 
     def details(self) -> dict[str, Any]:
-        return {"satisfaction": self.satisfaction.value(),
+        return {"satisfaction": self.satisfaction.currentData(),
                 "comment": self.comment.toPlainText().strip()}
 
     @classmethod
@@ -153,9 +174,15 @@ class InvalidReasonDialog(PromptDialog):
         super().__init__(_(TRANSITIONS[Action.MARK_INVALID].label),
                          _("Why is this complaint invalid?"), parent)
         self.reason = QComboBox(self)
+        _blank_choice(self.reason)
         for code in InvalidReason:
             self.reason.addItem(invalid_reason_label(code.value), code.value)
         self.add_row(_("Reason for invalidity"), self.reason)
+        self.reason.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+
+    def is_complete(self) -> bool:
+        return self.reason.currentData() is not None
 
     @classmethod
     def ask(cls, parent: QWidget | None) -> dict[str, Any] | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QPushButton, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QGroupBox, QPushButton, QSizePolicy, QWidget
 
 from desktop.domain.codes import Status, status_label
 from desktop.domain.workflow import TRANSITIONS, Action, allowed_actions
@@ -19,8 +20,7 @@ from desktop.ui.case.prompts import (
     ReasonDialog,
     ReplyDialog,
 )
-
-BUTTONS_PER_ROW = 6
+from desktop.ui.widgets.flow_layout import FlowLayout
 
 
 @dataclass
@@ -55,26 +55,61 @@ def ask_step_input(parent: QWidget, action: Action, *, resolution: str = "",
     return step
 
 
+# Every workflow step has a key, shown on its button's tooltip and in the Case menu.
+STEP_SHORTCUTS: dict[Action, str] = {
+    Action.ACKNOWLEDGE: "Ctrl+Shift+A",
+    Action.INVESTIGATE: "Ctrl+Shift+I",
+    Action.SUBMIT_FOR_APPROVAL: "Ctrl+Shift+P",
+    Action.RETURN_FOR_REWORK: "Ctrl+Shift+B",
+    Action.REPLY: "Ctrl+Shift+R",
+    Action.FOLLOW_UP: "Ctrl+Shift+F",
+    Action.CLOSE: "Ctrl+Shift+D",
+    Action.MARK_INVALID: "Ctrl+Shift+N",
+    Action.WITHDRAW: "Ctrl+Shift+W",
+    Action.REOPEN: "Ctrl+Shift+O",
+    Action.RECORD_APPEAL: "Ctrl+Shift+G",
+}
+
+
 class TransitionBar(QGroupBox):
     requested = Signal(object)  # Action
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.buttons: dict[Action, QPushButton] = {}
-        layout = QGridLayout(self)
-        for index, action in enumerate(TRANSITIONS):
+        # The same steps as actions (the main window puts them in its Case menu); each is enabled
+        # exactly when its button is.
+        self.step_actions: dict[Action, QAction] = {}
+        layout = FlowLayout(self)
+        layout.setContentsMargins(6, 4, 6, 6)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(policy)
+        for action in TRANSITIONS:
             button = QPushButton(self)
             button.clicked.connect(lambda _checked=False, a=action: self.requested.emit(a))
-            layout.addWidget(button, index // BUTTONS_PER_ROW, index % BUTTONS_PER_ROW)
+            button.setObjectName(f"transition_{action.value}")
+            layout.addWidget(button)
             self.buttons[action] = button
+            step = QAction(self)
+            step.setObjectName(f"step_{action.value}")
+            step.setShortcut(QKeySequence(STEP_SHORTCUTS[action]))
+            step.triggered.connect(lambda _checked=False, a=action: self._trigger(a))
+            self.step_actions[action] = step
         self.status: Status | None = None
         self.retranslate()
         self.set_status(None)
+
+    def _trigger(self, action: Action) -> None:
+        if self.buttons[action].isEnabled():
+            self.requested.emit(action)
 
     def retranslate(self) -> None:
         self.setTitle(_("Workflow"))
         for action, button in self.buttons.items():
             button.setText(_(TRANSITIONS[action].label))
+            self.step_actions[action].setText(_(TRANSITIONS[action].label))
         self.set_status(self.status)
 
     def set_status(self, status: Status | None) -> None:
@@ -83,9 +118,10 @@ class TransitionBar(QGroupBox):
         for action, button in self.buttons.items():
             enabled = action in legal
             button.setEnabled(enabled)
-            if enabled:
-                button.setToolTip("")
-            elif status is not None:
+            self.step_actions[action].setEnabled(enabled)
+            key = QKeySequence(STEP_SHORTCUTS[action]).toString(QKeySequence.SequenceFormat.NativeText)
+            tip = _("Shortcut: {key}").format(key=key)
+            if not enabled and status is not None:
                 sources = "、".join(status_label(s) for s in sorted(TRANSITIONS[action].sources))
-                button.setToolTip(_("Possible only when the case is: {statuses}.")
-                                  .format(statuses=sources))
+                tip = _("Possible only when the case is: {statuses}.").format(statuses=sources) + " " + tip
+            button.setToolTip(tip)

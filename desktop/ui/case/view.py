@@ -9,9 +9,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import Deadline
@@ -39,6 +48,7 @@ from desktop.ui.law.confirm import SecondaryCitationConfirmation
 from desktop.ui.widgets.field_row import ErrorLabel
 
 log = logging.getLogger(__name__)
+TABS_MIN_HEIGHT = 260  # the tab pages stay usable; the case scrolls below this
 READ_ONLY_STATUSES = frozenset({Status.CLOSED, Status.INVALID, Status.WITHDRAWN})
 
 
@@ -52,7 +62,7 @@ class CaseView(QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.drafts = DraftStore()
+        self.drafts = DraftStore(owner=services.actor.login)
         self.record: ComplaintRecord | None = None
         self.deadline: Deadline | None = None
         self._loaded: dict[str, str] = {}
@@ -80,6 +90,11 @@ class CaseView(QWidget):
         self.kept.restore_requested.connect(self.restore_kept_edits)
         self.kept.discard_requested.connect(self.discard_kept_edits)
         self.citations.attach_requested.connect(self.attach_citation)
+        self.citations.remove_requested.connect(self.remove_citation)
+        # Alt+1 … Alt+6 open a tab and put the cursor in its first field (keyboard-first desk).
+        for position in range(self.tabs.count()):
+            QShortcut(QKeySequence(f"Alt+{position + 1}"), self, lambda p=position: self.show_tab(p),
+                      context=Qt.ShortcutContext.WindowShortcut)
         self.letters.message.connect(self._show_letter_message)
         self.letters.history_changed.connect(self._after_side_record)
         self.details.masked.reveal_requested.connect(self.reveal_field)
@@ -87,16 +102,31 @@ class CaseView(QWidget):
         self.setEnabled(False)  # until a case is shown
 
     def _build_layout(self) -> None:
+        # Everything but the save row scrolls, so the case fits a 1280x720 screen; the save button
+        # and the status line stay in sight.
+        body = QWidget(self)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.header)
+        column.addWidget(self.kept)
+        column.addWidget(self.message)
+        column.addWidget(self.transitions)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.letter_area)
+        self.tabs.setMinimumHeight(TABS_MIN_HEIGHT)
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setObjectName("case_scroll")
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setWidget(body)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.letter_area, 1)
-        bottom.addWidget(self.info)
+        bottom.addWidget(self.info, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.kept)
-        layout.addWidget(self.message)
-        layout.addWidget(self.transitions)
-        layout.addWidget(self.tabs, 1)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.body_scroll, 1)
         layout.addLayout(bottom)
 
     def retranslate(self) -> None:
@@ -360,6 +390,28 @@ class CaseView(QWidget):
         self.citations.reload(record)
         self._after_side_record(record.number)
         self.info.setText(_("Cited: {citation}.").format(citation=citation.format()))
+        return True
+
+    def show_tab(self, position: int) -> None:
+        self.tabs.setCurrentIndex(position)
+        page = self.tabs.currentWidget()
+        first = next((w for w in page.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                      and w.isVisibleTo(page) and w.isEnabled()), None) if page is not None else None
+        (first or self.tabs.tabBar()).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def remove_citation(self, citation_id: int) -> bool:
+        """Take a wrong citation off the open case (one service operation, kept in the history)."""
+        record = self.record
+        if record is None:
+            return False
+        try:
+            removed = self.services.citations.remove(self.services.actor, record.number, citation_id)
+        except ServiceError as error:
+            self.message.show_message(str(error))
+            return False
+        self.citations.reload(record)
+        self._after_side_record(record.number)
+        self.info.setText(_("Removed: {citation}.").format(citation=removed.citation.format()))
         return True
 
     def attach_confirmed_citation(self, citation: Citation) -> bool:

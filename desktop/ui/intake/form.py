@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -37,8 +38,15 @@ from desktop.ui.widgets.field_row import ErrorLabel
 
 log = logging.getLogger(__name__)
 
-# Drafts of forms open in this process are not “left over from a crash”.
+# Drafts of forms open in this process are not “left over from a crash” (other running desks
+# hold a lock on theirs: DraftStore.claim).
 _OPEN_DRAFT_KEYS: set[str] = set()
+DRAFT_DEBOUNCE_MS = 500
+
+
+def _release_key(drafts: DraftStore, key: str) -> None:
+    _OPEN_DRAFT_KEYS.discard(key)
+    drafts.release(key)
 
 
 class IntakeForm(QWidget):
@@ -48,7 +56,7 @@ class IntakeForm(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.drafts = DraftStore()
+        self.drafts = DraftStore(owner=services.actor.login)
         self.drafts.cleanup_temporaries()
         self._draft_key = ""
         self._adopt_key(new_draft_key())
@@ -64,7 +72,14 @@ class IntakeForm(QWidget):
         self.status = QLabel(self)
         self._build_layout()
         self._connect()
-        self.autosave_timer = QTimer(self)
+        # Every change is on disk within a second: saved DRAFT_DEBOUNCE_MS after typing pauses,
+        # and while typing goes on, no later than DRAFT_DEBOUNCE_MS after the first unsaved change.
+        self._pending_since: float | None = None
+        self.draft_timer = QTimer(self)
+        self.draft_timer.setSingleShot(True)
+        self.draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
+        self.draft_timer.timeout.connect(self._autosave)
+        self.autosave_timer = QTimer(self)  # safety net, e.g. for changes made without a signal
         self.autosave_timer.setInterval(max(1, int(settings.get("autosave_seconds"))) * 1000)
         self.autosave_timer.timeout.connect(self._autosave)
         self.autosave_timer.start()
@@ -77,17 +92,21 @@ class IntakeForm(QWidget):
         form_host = QWidget(self)
         form_layout = QFormLayout(form_host)
         form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow work area (1280 px with the law panel open) labels move above their fields
+        # instead of pushing the fields out of sight.
+        form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields.add_to(form_layout)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(form_host)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side = QVBoxLayout()
         side.addWidget(self.preview)
         side.addWidget(self.repeats, 1)
         middle = QHBoxLayout()
-        middle.addWidget(scroll, 3)
-        middle.addLayout(side, 2)
+        middle.addWidget(scroll, 2)
+        middle.addLayout(side, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
@@ -140,6 +159,7 @@ class IntakeForm(QWidget):
         if not self.has_unsaved_input():
             self.drafts.delete(self._draft_key)
             self._dirty = False
+            self._pending_since = None
             return
         try:
             self.drafts.save(self._draft_key, INTAKE, self.fields.text_values(),
@@ -148,6 +168,7 @@ class IntakeForm(QWidget):
             self.status.setText(_("Could not save the draft: {error}").format(error=error))
             return
         self._dirty = False
+        self._pending_since = None
         self.status.setText(_("Draft kept."))
 
     def save(self) -> str | None:
@@ -198,7 +219,7 @@ class IntakeForm(QWidget):
 
     # -- drafts ----------------------------------------------------------------------------
     def pending_drafts(self) -> list[Draft]:
-        return self.drafts.list(INTAKE, exclude=frozenset(_OPEN_DRAFT_KEYS))
+        return self.drafts.list(INTAKE, exclude=frozenset(_OPEN_DRAFT_KEYS), leftovers_only=True)
 
     def offer_recovery(self) -> None:
         pending = self.pending_drafts()
@@ -225,13 +246,20 @@ class IntakeForm(QWidget):
     def _adopt_key(self, key: str) -> None:
         if self._draft_key:
             _OPEN_DRAFT_KEYS.discard(self._draft_key)
+            self.drafts.release(self._draft_key)
         self._draft_key = key
         _OPEN_DRAFT_KEYS.add(key)
+        self.drafts.claim(key)
         # Released when the widget goes, even if it was never closed properly.
-        self.destroyed.connect(functools.partial(_OPEN_DRAFT_KEYS.discard, key))
+        self.destroyed.connect(functools.partial(_release_key, self.drafts, key))
 
     def _mark_dirty(self) -> None:
         self._dirty = True
+        now = time.monotonic()
+        if self._pending_since is None:
+            self._pending_since = now
+        if now - self._pending_since < DRAFT_DEBOUNCE_MS / 1000 or not self.draft_timer.isActive():
+            self.draft_timer.start()  # restart while the first unsaved change is recent
 
     def _autosave(self) -> None:
         if self._dirty:

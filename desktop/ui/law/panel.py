@@ -24,7 +24,7 @@ from desktop.ui.law.models import LawResultsModel
 SEARCH_DELAY_MS = 150
 
 
-MIN_WIDTH = 420
+MIN_WIDTH = 320
 
 
 class LawPanel(QWidget):

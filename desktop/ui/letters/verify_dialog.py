@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.formatting import fmt_beijing
 from desktop.i18n import _
 from desktop.letters.verify import VerificationResult
 
@@ -37,13 +37,8 @@ def verdict(result: VerificationResult) -> tuple[str, str]:
 
 
 def _local_time(iso: str | None) -> str:
-    """The signer's stated time in this PC's time zone, to the minute."""
-    if not iso:
-        return "—"
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    except ValueError:
-        return iso
+    """The signer's stated time in Beijing time (the legal clock), whatever this PC's zone."""
+    return fmt_beijing(iso)
 
 
 class VerifyLetterDialog(QDialog):

@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
@@ -24,6 +23,7 @@ from desktop.i18n import _
 from desktop.services.queue import QueueFilter
 from desktop.ui.queue.model import NUMBER_ROLE, QueueModel
 from desktop.ui.queue.state import COLUMNS, FILTER_LABELS, SAVED_FILTERS
+from desktop.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 250  # type-ahead: wait for a pause before asking the database
 
@@ -50,7 +50,7 @@ class QueueView(QWidget):
         self._build_table()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._filter_row)
+        layout.addWidget(self._filter_row)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
         model.refreshed.connect(self._after_refresh)
@@ -58,8 +58,8 @@ class QueueView(QWidget):
 
     # -- building -----------------------------------------------------------------------------
     def _build_filter_bar(self) -> None:
-        self._filter_row = QHBoxLayout()
-        self._filter_row.setSpacing(2)
+        self._filter_row = QWidget(self)
+        flow = FlowLayout(self._filter_row, spacing=2)
         self.filter_group = QButtonGroup(self)
         self.filter_group.setExclusive(True)
         self.filter_buttons: dict[QueueFilter, QPushButton] = {}
@@ -70,8 +70,10 @@ class QueueView(QWidget):
             button.clicked.connect(lambda _checked=False, f=f: self.set_filter(f))
             self.filter_group.addButton(button)
             self.filter_buttons[f] = button
-            self._filter_row.addWidget(button)
-        self._filter_row.addStretch(1)
+            flow.addWidget(button)
+        policy = self._filter_row.sizePolicy()
+        policy.setHeightForWidth(True)
+        self._filter_row.setSizePolicy(policy)
 
     def _build_search(self) -> None:
         self.search = QLineEdit(self)

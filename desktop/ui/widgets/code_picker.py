@@ -2,16 +2,21 @@
 
 Codes are stored; labels are translated. Typing “宽带” finds “宽带故障/网速” even though the
 label does not start with it (a contains-match completer instead of the prefix-only search a
-plain combo box offers).
+plain combo box offers); so do its pinyin (“kuandai”, “kdgz”), everyday words kept as data
+(“计费” → 资费争议) and the code (desktop/domain/pick_match.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+
+from desktop.domain.pick_match import ChoiceMatcher
+
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 7  # label, pinyin, initials, words and code, for matching
 
 
 class CodePicker(QComboBox):
@@ -21,15 +26,18 @@ class CodePicker(QComboBox):
     left = Signal()  # the focus moved away: time to check what was typed
 
     def __init__(self, codes: Iterable[str], label_for: Callable[[str], str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, words: Mapping[str, Iterable[str]] | None = None) -> None:
         super().__init__(parent)
         self._label_for = label_for
         self._codes: list[str] = list(codes)
+        self._words = {code: tuple(found) for code, found in (words or {}).items()}
+        self._matcher = ChoiceMatcher(self._codes, label_for, self._words)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionRole(SEARCH_ROLE)  # the pop-up shows labels, matches on everything
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
         completer.activated.connect(self._on_completer_activated)
@@ -49,8 +57,10 @@ class CodePicker(QComboBox):
         current = self.code()
         self.blockSignals(True)
         self.clear()
-        for code in self._codes:
-            self.addItem(self._label_for(code), code)
+        self._matcher = ChoiceMatcher(self._codes, self._label_for, self._words)
+        for index, choice in enumerate(self._matcher.choices):
+            self.addItem(choice.label, choice.code)
+            self.setItemData(index, choice.search_text(), SEARCH_ROLE)
         self.blockSignals(False)
         self.set_code(current)
 
@@ -67,15 +77,9 @@ class CodePicker(QComboBox):
         return matches[0] if len(matches) == 1 else None
 
     def matching_codes(self, text: str) -> list[str]:
-        """Codes whose label (or code) contains ``text``; an exact label match wins outright."""
-        needle = text.strip().casefold()
-        if not needle:
-            return []
-        exact = [c for c in self._codes if self._label_for(c).casefold() == needle or c == needle]
-        if exact:
-            return exact[:1]
-        return [c for c in self._codes
-                if needle in self._label_for(c).casefold() or needle in c.casefold()]
+        """Codes ``text`` names (label part, pinyin, initials, everyday word or code); an exact
+        label, code or word wins outright."""
+        return self._matcher.match(text)
 
     def set_code(self, code: str | None) -> None:
         index = self.findData(code) if code is not None else -1

@@ -125,6 +125,7 @@ def test_real_prompt_dialogs_collect_their_details(qtbot: QtBot) -> None:
     ok = reply.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok is not None and not ok.isEnabled()  # a reply needs its resolution
     reply.resolution.setPlainText("已退费")
+    assert not ok.isEnabled()  # and its method: none is chosen for the agent
     reply.method.setCurrentIndex(reply.method.findData("sms"))
     assert ok.isEnabled()
     assert reply.details() == {"reply_method": "sms", "resolution": "已退费"}
@@ -136,7 +137,15 @@ def test_real_prompt_dialogs_collect_their_details(qtbot: QtBot) -> None:
     assert isinstance(appeal.details()["appeal_date"], date)
     follow = prompts.FollowUpDialog()
     qtbot.addWidget(follow)
-    assert follow.satisfaction.minimum() == 1 and follow.satisfaction.maximum() == 5
+    follow_ok = follow.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert follow_ok is not None and not follow_ok.isEnabled()  # no satisfaction is filled in
+    assert follow.satisfaction.currentData() is None
+    assert [follow.satisfaction.itemData(i) for i in range(1, follow.satisfaction.count())] == [1, 2, 3, 4, 5]
+    follow.satisfaction.setCurrentIndex(follow.satisfaction.findData(4))
+    assert follow_ok.isEnabled() and follow.details()["satisfaction"] == 4
+    invalid = prompts.InvalidReasonDialog()
+    qtbot.addWidget(invalid)
+    assert not invalid.is_complete()
 
 
 def test_header_shows_state_by_symbol_and_words_and_the_trace(

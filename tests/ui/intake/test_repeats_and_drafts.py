@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -157,10 +156,12 @@ def test_draft_survives_killing_the_desk(tmp_path: Path, db_url: str, qtbot: QtB
             child.kill()
             pytest.fail(f"the child desk did not start: {errors.read_text()}")
         key = line.split()[1]
-        draft_path = DraftStore().root / f"{key}.json"
+        store = DraftStore()
+        draft_path = store.root / f"{key}.draft"
         qtbot.waitUntil(draft_path.exists, timeout=10000)
-        qtbot.waitUntil(lambda: json.loads(draft_path.read_text("utf-8"))["fields"]["demand"]
-                        == values["demand"], timeout=10000)
+        qtbot.waitUntil(lambda: store._read(draft_path) is not None
+                        and store._read(draft_path).fields["demand"] == values["demand"],  # type: ignore[union-attr]
+                        timeout=10000)
         child.send_signal(signal.SIGKILL)  # no close event, no cleanup: a crash
         child.wait(timeout=10)
     assert child.returncode == -signal.SIGKILL

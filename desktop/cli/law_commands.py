@@ -212,6 +212,7 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(str(error)) from None
     try:
         pack, diff = import_pack(args.path)
+        ctx.services().share_law_pack(args.path)  # stored in the database: every seat uses it
     except PackValidationError as error:
         raise CliError(
             _("The law pack is invalid: {problems}").format(problems="; ".join(error.problems))

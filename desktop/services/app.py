@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.domain.deadlines import build_rules
-from desktop.law import LawPack, load_active_pack
+from desktop.law import LawPack
 from desktop.letters.content import LetterContent
 from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
-from desktop.services.complaints import ComplaintService, _Clock
+from desktop.services.complaints import ComplaintService
 from desktop.services.letters import LetterService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
+from desktop.services.shared_state import SharedState, share_pack
 from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
 from desktop.services.users import UserService, default_login
+from desktop.store.changes import ChangeFeed, ChangeRecorder, new_origin
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.migrate import upgrade_to_head
 
@@ -35,6 +37,8 @@ class AppServices:
     calendar: CalendarService
     complaints: ComplaintService
     queue: QueueService
+    shared: SharedState
+    recorder: ChangeRecorder
 
     @classmethod
     def open(cls, url: str | None = None, *, user_login: str | None = None,
@@ -43,23 +47,32 @@ class AppServices:
         engine = create_db_engine(resolved)
         upgrade_to_head(engine)
         sessions = make_session_factory(engine)
+        recorder = ChangeRecorder(new_origin())
+        recorder.install(sessions)
         users = UserService(sessions)
         actor = users.ensure(user_login or default_login(), display_name)
         site = SiteSettingsService(sessions)
         calendar = CalendarService(sessions)
-        clock = _Clock(build_rules(site.get("deadline_rules")), calendar.load())
+        shared = SharedState(sessions, site, calendar)
         return cls(url=resolved, engine=engine, sessions=sessions, actor=actor, users=users, site=site,
-                   calendar=calendar, complaints=ComplaintService(sessions, clock),
-                   queue=QueueService(sessions, actor))
+                   calendar=calendar, complaints=ComplaintService(sessions, shared.clock(), shared.clock),
+                   queue=QueueService(sessions, actor), shared=shared, recorder=recorder)
+
+    @property
+    def law_pack(self) -> LawPack:
+        """The statute pack in use (bundled, or the newest a supervisor imported on any seat)."""
+        return self.shared.law_pack()
+
+    def share_law_pack(self, folder: Path) -> LawPack:
+        """Store a validated pack folder in the database: every seat's next operation uses it."""
+        pack = share_pack(self.sessions, self.actor, folder)
+        self.shared.invalidate()
+        return pack
 
     @cached_property
-    def law_pack(self) -> LawPack:
-        """The statute pack in use (bundled or a newer one a supervisor imported); loaded on first use."""
-        return load_active_pack()
-
-    def use_law_pack(self, pack: LawPack) -> None:
-        """After a supervisor imported a newer pack: new citations come from it."""
-        self.__dict__["law_pack"] = pack
+    def changes(self) -> ChangeFeed:
+        """What other seats (and this one) change; started by the desk, stopped on close."""
+        return ChangeFeed(self.engine, self.recorder)
 
     @cached_property
     def citations(self) -> CitationService:
@@ -78,8 +91,8 @@ class AppServices:
         return self.letters.content(number)
 
     def reload_clock(self) -> None:
-        """Pick up a changed calendar or rule amounts (after an import or a settings change)."""
-        self.complaints.set_clock(build_rules(self.site.get("deadline_rules")), self.calendar.load())
+        """Pick up a changed calendar or rule amounts at once (every operation also checks the store)."""
+        self.shared.invalidate()
 
     @property
     def display_url(self) -> str:
@@ -87,4 +100,6 @@ class AppServices:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        if "changes" in self.__dict__:
+            self.changes.stop()
         self.engine.dispose()

@@ -17,12 +17,30 @@ from desktop.store.models import Complaint, ComplaintEvent
 def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
     """The complaint numbered ``number`` (case and spaces forgiven), or ``NotFoundError``."""
     query = select(Complaint).where(Complaint.number == number.strip().upper())
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
+    if for_update:
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        else:
+            lock_for_write(session)
     row = session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFoundError(number)
     return row
+
+
+def lock_for_write(session: Session) -> None:
+    """SQLite: take the write lock before reading what will be updated (``BEGIN IMMEDIATE``).
+
+    Without it two processes read the same version, both try to write, and the loser's UPDATE matches
+    no row (SQLAlchemy's ``StaleDataError``); with it the second waits (busy timeout) and then reads the
+    first one's result, so a version check gives the usual conflict message instead.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def add_event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalend
 from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
-from desktop.services.case_rows import add_event, load_complaint
+from desktop.services.case_rows import add_event, load_complaint, lock_for_write
 from desktop.services.errors import ConcurrentEditError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
@@ -69,13 +69,21 @@ class _Clock:
 
 
 class ComplaintService:
-    def __init__(self, sessions: sessionmaker[Session], clock: _Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: _Clock,
+                 clock_source: Callable[[], _Clock] | None = None) -> None:
         self._sessions = sessions
-        self._clock = clock
+        self._fixed_clock = clock
+        # Seat-shared rules and calendars: asked on every use, so another seat's change holds here too.
+        self._clock_source = clock_source
 
     # -- clock ---------------------------------------------------------------------------------
+    @property
+    def _clock(self) -> _Clock:
+        return self._clock_source() if self._clock_source is not None else self._fixed_clock
+
     def set_clock(self, rules: Mapping[str, DeadlineRule], calendar: WorkCalendar) -> None:
-        self._clock = _Clock(rules, calendar)
+        self._fixed_clock = _Clock(rules, calendar)
+        self._clock_source = None
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -108,8 +116,9 @@ class ComplaintService:
     def _insert(self, session: Session, actor: Actor, data: ComplaintInput) -> Complaint:
         now = utc_now()
         rule_code = rule_code_for(data.channel, data.category)
-        reply = self._clock.reply(rule_code, data.received_at)
-        ack = self._clock.acknowledge(data.received_at)
+        clock = self._clock
+        reply = clock.reply(rule_code, data.received_at)
+        ack = clock.acknowledge(data.received_at)
         received_day = data.received_at.astimezone(BEIJING).date()
         row = Complaint(
             uuid=str(uuid.uuid4()),
@@ -288,11 +297,12 @@ class ComplaintService:
         if row.deadline_rule != "regulator":
             row.deadline_rule = rule_code_for(row.channel, row.category)
         row.clock_start_at = start or row.clock_start_at
-        deadline = self._clock.reply(row.deadline_rule, row.clock_start_at)
+        clock = self._clock
+        deadline = clock.reply(row.deadline_rule, row.clock_start_at)
         row.reply_due_date = deadline.due_date
         row.reply_due_at = deadline.due_at
         row.calendar_provisional = deadline.calendar == "provisional"
-        row.ack_due_at = self._clock.acknowledge(row.received_at).due_at
+        row.ack_due_at = clock.acknowledge(row.received_at).due_at
 
     def link(self, actor: Actor, number: str, earlier_number: str) -> None:
         """Link an earlier complaint from the same number (repeat complaint)."""
@@ -314,12 +324,14 @@ class ComplaintService:
         ``note`` (an N_-marked msgid) goes on each case's history, translated when shown.
         """
         changed = 0
+        clock = self._clock
         with self._sessions.begin() as session:
+            lock_for_write(session)
             query = select(Complaint).where(Complaint.is_open.is_(True))
             if only_provisional:
                 query = query.where(Complaint.calendar_provisional.is_(True))
             for row in session.execute(query.execution_options(yield_per=500)).scalars():
-                deadline = self._clock.reply(row.deadline_rule, row.clock_start_at)
+                deadline = clock.reply(row.deadline_rule, row.clock_start_at)
                 provisional = deadline.calendar == "provisional"
                 if (row.reply_due_at, row.calendar_provisional) == (deadline.due_at, provisional):
                     continue

@@ -298,10 +298,11 @@ class MainWindow(QMainWindow):
 
         if not self.services.actor.is_supervisor:
             return False
-        new_pack = import_law_pack(self, self.services.law_pack, folder or choose_pack_folder(self))
-        if new_pack is None:
+        chosen = folder or choose_pack_folder(self)
+        new_pack = import_law_pack(self, self.services.law_pack, chosen)
+        if new_pack is None or chosen is None:
             return False
-        self.services.use_law_pack(new_pack)
+        self.services.share_law_pack(chosen)  # every seat's next operation uses it
         old_panel = self.law_dock.widget()
         if old_panel is not None:
             old_panel.deleteLater()

@@ -1,0 +1,290 @@
+"""What changed, for every seat: the change log every write appends to, and the feed that reads it.
+
+Every flush that touches a case (any history event, any edit of the complaint row) or a piece of
+shared state (site settings, holiday calendars, law packs) appends rows to ``change_log`` in the
+same transaction. On PostgreSQL the same transaction also sends ``NOTIFY complaint_desk`` with the
+entry, delivered only when it commits. Other seats learn about it through a :class:`ChangeFeed`:
+
+* PostgreSQL: a listening connection (``LISTEN complaint_desk``) on a background thread;
+* SQLite: ``PRAGMA data_version`` polled on a dedicated connection (it changes whenever another
+  connection commits) and, when it moved, the new ``change_log`` rows.
+
+The seat's own commits are delivered at once (``after_commit``), so the desk refreshes from one
+signal carrying local and remote changes alike (the anki ``OpChanges`` model).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, func, insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.store.models import (
+    CalendarYearRecord,
+    ChangeLogEntry,
+    Complaint,
+    ComplaintEvent,
+    LawPackRecord,
+    SiteSetting,
+)
+
+CHANNEL = "complaint_desk"
+SHARED = "shared"  # the kind of a change to state every seat computes with
+SHARED_SUBJECTS: dict[type, str] = {SiteSetting: "site_settings", CalendarYearRecord: "calendar",
+                                     LawPackRecord: "law_pack"}
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    kind: str
+    subject: str | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class OpChanges:
+    """What one or more committed operations changed; ``local`` when this seat made them."""
+
+    changes: tuple[Change, ...]
+    local: bool
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(c.subject for c in self.changes if c.kind != SHARED and c.subject)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(c.kind for c in self.changes)
+
+    @property
+    def shared(self) -> frozenset[str]:
+        """Which shared state changed (site_settings, calendar, law_pack)."""
+        return frozenset(c.subject for c in self.changes if c.kind == SHARED and c.subject)
+
+    def touches(self, number: str) -> bool:
+        return number in self.numbers
+
+
+def new_origin() -> str:
+    """A name for one seat (process and store), written with each change it makes."""
+    return f"{socket.gethostname()[:16]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class ChangeRecorder:
+    """Installed on a session factory: appends to the change log and tells local listeners after commit."""
+
+    origin: str
+    listeners: list[Callable[[OpChanges], None]] = field(default_factory=list)
+
+    def install(self, sessions: sessionmaker[Session]) -> None:
+        event.listen(sessions, "after_flush", self._after_flush)
+        event.listen(sessions, "after_commit", self._after_commit)
+        event.listen(sessions, "after_soft_rollback", self._after_rollback)
+
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        entries = _entries(session)
+        if not entries:
+            return
+        connection = session.connection()
+        now = datetime.now(UTC)
+        rows = [{"at": now, "kind": kind, "subject": subject, "origin": self.origin} for kind, subject in entries]
+        seqs = connection.execute(insert(ChangeLogEntry).returning(ChangeLogEntry.seq), rows).scalars().all()
+        changes = [Change(seq, kind, subject, self.origin) for seq, (kind, subject) in zip(seqs, entries, strict=True)]
+        if connection.dialect.name == "postgresql":
+            for change in changes:
+                connection.execute(text("SELECT pg_notify(:channel, :payload)"),
+                                   {"channel": CHANNEL, "payload": _payload(change)})
+        session.info.setdefault("pending_changes", []).extend(changes)
+
+    def _after_commit(self, session: Session) -> None:
+        changes = session.info.pop("pending_changes", None)
+        if changes:
+            done = OpChanges(tuple(changes), local=True)
+            for listener in list(self.listeners):
+                listener(done)
+
+    @staticmethod
+    def _after_rollback(session: Session, _previous: Any) -> None:
+        session.info.pop("pending_changes", None)
+
+
+def _entries(session: Session) -> list[tuple[str, str | None]]:
+    """(kind, subject) of each case or shared thing this flush writes, in a stable order."""
+    by_number: dict[str, str] = {}
+    ids: dict[int, str] = {}
+    for obj in session.new:
+        if isinstance(obj, ComplaintEvent):
+            ids.setdefault(obj.complaint_id, obj.kind)
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Complaint) and obj.number:
+            kind = ids.pop(obj.id, None) if obj.id is not None else None
+            if kind is None:
+                kind = "created" if obj in session.new else "updated"
+            by_number[obj.number] = kind
+    if ids:
+        numbers = session.connection().execute(
+            select(Complaint.id, Complaint.number).where(Complaint.id.in_(ids))).all()
+        for complaint_id, number in numbers:
+            by_number.setdefault(number, ids[complaint_id])
+    entries: list[tuple[str, str | None]] = [(kind, number) for number, kind in sorted(by_number.items())]
+    shared = {SHARED_SUBJECTS[type(obj)] for obj in list(session.new) + list(session.dirty)
+              if type(obj) in SHARED_SUBJECTS}
+    entries.extend((SHARED, subject) for subject in sorted(shared))
+    return entries
+
+
+def _payload(change: Change) -> str:
+    return json.dumps({"seq": change.seq, "kind": change.kind, "subject": change.subject,
+                       "origin": change.origin}, ensure_ascii=False)
+
+
+def shared_revision(connection: Connection) -> int:
+    """The newest change to shared state (0 if none): a cheap index lookup done per operation."""
+    value = connection.execute(
+        select(func.max(ChangeLogEntry.seq)).where(ChangeLogEntry.kind == SHARED)).scalar_one_or_none()
+    return int(value or 0)
+
+
+def _rows_after(connection: Connection, seq: int) -> list[Change]:
+    rows = connection.execute(
+        select(ChangeLogEntry.seq, ChangeLogEntry.kind, ChangeLogEntry.subject, ChangeLogEntry.origin)
+        .where(ChangeLogEntry.seq > seq).order_by(ChangeLogEntry.seq)).all()
+    return [Change(int(r.seq), r.kind, r.subject, r.origin) for r in rows]
+
+
+class ChangeFeed:
+    """Delivers other seats' changes (and, through the recorder, this seat's own) to subscribers.
+
+    Subscribers are called on the feed's thread for remote changes and on the committing thread for
+    local ones; the desk hands both to the GUI thread through one Qt signal.
+    """
+
+    def __init__(self, engine: Engine, recorder: ChangeRecorder, *, interval: float = 0.1) -> None:
+        self._engine = engine
+        self._recorder = recorder
+        self._interval = interval
+        self._subscribers: list[Callable[[OpChanges], None]] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_seq = 0
+        self._data_version: int | None = None
+        self._poll_connection: Connection | None = None
+        self._primed = False
+        recorder.listeners.append(self._deliver)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._engine.dialect.name == "postgresql"
+
+    def subscribe(self, callback: Callable[[OpChanges], None]) -> None:
+        self._subscribers.append(callback)
+
+    def _deliver(self, changes: OpChanges) -> None:
+        for callback in list(self._subscribers):
+            callback(changes)
+
+    def _remote(self, changes: Iterable[Change]) -> None:
+        mine = self._recorder.origin
+        remote = tuple(c for c in changes if c.origin != mine)
+        if remote:
+            self._deliver(OpChanges(remote, local=False))
+
+    def _prime(self, connection: Connection) -> None:
+        """Start after the newest entry: only what is committed from now on is news."""
+        self._last_seq = int(connection.execute(
+            select(func.coalesce(func.max(ChangeLogEntry.seq), 0))).scalar_one())
+        connection.commit()
+        self._primed = True
+
+    # -- SQLite: data_version polling ----------------------------------------------------------
+    def poll(self) -> bool:
+        """One SQLite poll (also used by tests): returns whether anything was committed meanwhile."""
+        if self._poll_connection is None:
+            self._poll_connection = self._engine.connect()
+            if not self._primed:
+                self._prime(self._poll_connection)
+        connection = self._poll_connection
+        version = int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        changes = _rows_after(connection, self._last_seq)
+        connection.commit()  # end the read so the next data_version sees new commits
+        if changes:
+            self._last_seq = changes[-1].seq
+            self._remote(changes)
+        return True
+
+    def _poll_loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self.poll()
+                self._stop.wait(self._interval)
+        finally:
+            if self._poll_connection is not None:
+                self._poll_connection.close()
+                self._poll_connection = None
+
+    # -- PostgreSQL: LISTEN / NOTIFY -----------------------------------------------------------
+    def _listen_loop(self, ready: threading.Event) -> None:
+        import psycopg
+
+        url = self._engine.url.set(drivername="postgresql")
+        conninfo = url.render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f"LISTEN {CHANNEL}")
+            ready.set()
+            while not self._stop.is_set():
+                for notice in connection.notifies(timeout=self._interval):
+                    data = json.loads(notice.payload)
+                    self._remote([Change(int(data["seq"]), data["kind"], data["subject"], data["origin"])])
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        if self.is_postgres:
+            ready = threading.Event()
+            self._thread = threading.Thread(target=self._listen_loop, args=(ready,), name="change-feed",
+                                            daemon=True)
+            self._thread.start()
+            ready.wait(10)
+        else:
+            with self._engine.connect() as connection:
+                self._prime(connection)  # note where the log stands before returning
+            self._thread = threading.Thread(target=self._poll_loop, name="change-feed", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        elif self._poll_connection is not None:
+            self._poll_connection.close()
+            self._poll_connection = None
+        if self._deliver in self._recorder.listeners:
+            self._recorder.listeners.remove(self._deliver)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float) -> float:
+    """Seconds until ``condition`` held (tests and figures); raises ``TimeoutError`` after ``timeout``."""
+    start = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError
+        time.sleep(0.002)
+    return time.perf_counter() - start

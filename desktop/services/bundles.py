@@ -245,8 +245,8 @@ class BundleService:
         with self.sessions.begin() as session:
             session.add(ReviewBundleRecord(bundle_id=bundle_id, exported_by_id=actor.id, exported_at=now,
                                            expires_at=expires_at, case_count=len(cases)))
-            ids = dict(session.execute(select(Complaint.number, Complaint.id)
-                                       .where(Complaint.number.in_(numbers))).tuples().all())
+            ids = {number: complaint_id for number, complaint_id in session.execute(
+                select(Complaint.number, Complaint.id).where(Complaint.number.in_(numbers)))}
             for number in numbers:
                 add_event(session, ids[number], actor, "bundle_export", changes={},
                           note=_(EXPORTED_NOTE).format(bundle=bundle_id), at=now)

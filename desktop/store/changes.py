@@ -191,6 +191,10 @@ class ChangeFeed:
     def subscribe(self, callback: Callable[[OpChanges], None]) -> None:
         self._subscribers.append(callback)
 
+    def unsubscribe(self, callback: Callable[[OpChanges], None]) -> None:
+        if callback in self._subscribers:
+            self._subscribers.remove(callback)
+
     def _deliver(self, changes: OpChanges) -> None:
         for callback in list(self._subscribers):
             callback(changes)

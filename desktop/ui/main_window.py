@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -66,6 +66,13 @@ class MainWindow(QMainWindow):
         add_language_listener(self._language_listener)
         self.retranslate()
         self.start_queue()
+        self.live = self._start_live_updates() if background else None
+
+    def _start_live_updates(self) -> QObject:
+        """Queue and open case follow every seat's changes (issue #9)."""
+        from desktop.ui.live_updates import LiveUpdates
+
+        return LiveUpdates(self)
 
     # -- building -----------------------------------------------------------------------------
     def _build_queue(self, background: bool) -> None:
@@ -112,10 +119,12 @@ class MainWindow(QMainWindow):
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
-            "site_settings": self.open_site_settings,
+            "site_settings": self.open_site_settings, "open_review_bundle": self.open_review_bundle,
+            "import_review_bundle": self.import_review_bundle,
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
+        self.desk_actions["import_review_bundle"].setEnabled(self.services.actor.is_supervisor)
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)
@@ -247,6 +256,25 @@ class MainWindow(QMainWindow):
         self.queue_model.refresh()
         self.refresh_counts()
         return True
+
+    def open_review_bundle(self, path: Path | None = None, passphrase: str | None = None) -> QWidget | None:
+        from desktop.ui.review.desk import open_review_window
+
+        window = open_review_window(self, self.services.actor.login, path, passphrase)
+        if window is not None:
+            window.setParent(self, window.windowFlags())
+        return window
+
+    def import_review_bundle(self, path: Path | None = None, passphrase: str | None = None) -> object:
+        from desktop.ui.review.desk import import_decisions
+
+        result = import_decisions(self, self.services, path, passphrase)
+        self.queue_model.refresh()
+        self.refresh_counts()
+        record = getattr(self.case_view, "record", None)
+        if result is not None and record is not None and hasattr(self.case_view, "show_case"):
+            self.case_view.show_case(record.number)
+        return result
 
     def about(self) -> None:
         QMessageBox.about(self, _("About Complaint Desk"), _(
@@ -381,6 +409,9 @@ class MainWindow(QMainWindow):
             save_draft()  # never lose a half-typed complaint; the form offers it back next time
         self.save_layout()
         self.tick_timer.stop()
+        stop_live = getattr(self.live, "stop", None)
+        if callable(stop_live):
+            stop_live()
         self.tray.hide()
         remove_language_listener(self._language_listener)
         self.runner.wait(5000)

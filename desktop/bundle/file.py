@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from cryptography.x509.oid import NameOID
 
 from desktop.i18n import _
 
@@ -137,6 +138,12 @@ class SealedBundle:
     @property
     def signer(self) -> str:
         return self.certificate.subject.rfc4514_string()
+
+    @property
+    def signer_name(self) -> str:
+        """The signer's common name (the supervisor's name on the certificate)."""
+        names = self.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        return str(names[0].value) if names else self.signer
 
     def open(self, passphrase: str) -> OpenBundle:
         key = derive_key(passphrase, self.header["kdf"])

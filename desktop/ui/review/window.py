@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 from desktop.bundle.file import BundleError, Decision, OpenBundle
 from desktop.domain.codes import category_label, channel_label, status_label
 from desktop.formatting import fmt_datetime
-from desktop.i18n import _
+from desktop.i18n import _, add_language_listener, remove_language_listener
 from desktop.services.bundles import describe_decision
+from desktop.services.records import EventRecord
+from desktop.ui.case.timeline import TimelineTab
 
 FIELD_LABELS = (
     ("number", "Number"), ("status", "Status"), ("received_at", "Received"), ("channel", "Channel"),
@@ -85,6 +87,8 @@ class ReviewWindow(QMainWindow):
         self._build()
         self._fill_cases()
         self.retranslate()
+        self._language_listener = self._on_language
+        add_language_listener(self._language_listener)
         if bundle.cases:
             self.cases.selectRow(0)
 
@@ -115,7 +119,7 @@ class ReviewWindow(QMainWindow):
             label = QLabel(self.details)
             self.values[key], self.form_labels[key] = value, label
             self.form.addRow(label, value)
-        self.history = QListWidget(self)
+        self.history = TimelineTab(self)
         self.citations = QListWidget(self)
         self.letters = QListWidget(self)
         self.letters.itemActivated.connect(lambda _item: self.open_letter())
@@ -177,6 +181,7 @@ class ReviewWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([560, 800])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
@@ -191,7 +196,7 @@ class ReviewWindow(QMainWindow):
             "Offline review: no database connection. Decisions are saved beside the bundle as you make them "
             "and applied when the bundle is imported at the office. Exported by {exporter}, signed by {signer}; "
             "usable until {expires}. {decided} decisions saved.").format(
-            exporter=self.bundle.payload["exported_by"]["display_name"], signer=sealed.signer,
+            exporter=self.bundle.payload["exported_by"]["display_name"], signer=sealed.signer_name,
             expires=fmt_datetime(sealed.expires_at), decided=len(self.bundle.decisions)))
         self.cases.setHorizontalHeaderLabels([_("Number"), _("Category"), _("Status"), _("Customer"),
                                               _("Decisions")])
@@ -210,10 +215,15 @@ class ReviewWindow(QMainWindow):
         self._fill_cases()
         self._show_current()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.LanguageChange:
+    def _on_language(self, _language: str) -> None:
+        try:
             self.retranslate()
-        super().changeEvent(event)
+        except RuntimeError:  # the C++ window is gone; forget it
+            remove_language_listener(self._language_listener)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        remove_language_listener(self._language_listener)
+        super().closeEvent(event)
 
     # -- showing ------------------------------------------------------------------------------
     def _fill_cases(self) -> None:
@@ -245,14 +255,11 @@ class ReviewWindow(QMainWindow):
         fields = case["fields"]
         for key, _english in FIELD_LABELS:
             self.values[key].setText(_shown(key, fields.get(key)))
-        self.history.clear()
-        for entry in case["history"]:
-            what = entry["action"] or entry["kind"]
-            step = (f" {status_label(entry['from'])} → {status_label(entry['to'])}"
-                    if entry.get("from") and entry.get("to") else "")
-            note = f" — {entry['note']}" if entry.get("note") else ""
-            self.history.addItem(f"{fmt_datetime(datetime.fromisoformat(entry['at']))}  {entry['actor']}  "
-                                 f"{what}{step}{note}")
+        self.history.show_events([
+            EventRecord(id=index, at=datetime.fromisoformat(entry["at"]), actor_name=entry["actor"],
+                        kind=entry["kind"], action=entry["action"], from_status=entry["from"],
+                        to_status=entry["to"], changes=entry["changes"], note=entry["note"])
+            for index, entry in enumerate(case["history"])])
         self.citations.clear()
         for citation in case["citations"]:
             self.citations.addItem(_("《{statute}》 article {article}: {text}").format(

@@ -16,6 +16,7 @@ signal carrying local and remote changes alike (the anki ``OpChanges`` model).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import threading
@@ -27,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, func, insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.models import (
@@ -38,7 +40,9 @@ from desktop.store.models import (
     SiteSetting,
 )
 
+log = logging.getLogger(__name__)
 CHANNEL = "complaint_desk"
+RETRY_SECONDS = 2.0
 SHARED = "shared"  # the kind of a change to state every seat computes with
 SHARED_SUBJECTS: dict[type, str] = {SiteSetting: "site_settings", CalendarYearRecord: "calendar",
                                      LawPackRecord: "law_pack"}
@@ -234,7 +238,14 @@ class ChangeFeed:
     def _poll_loop(self) -> None:
         try:
             while not self._stop.is_set():
-                self.poll()
+                try:
+                    self.poll()
+                except SQLAlchemyError as error:  # a busy or vanished file: try again, never kill the desk
+                    log.warning("change feed poll failed: %s", error)
+                    if self._poll_connection is not None:
+                        self._poll_connection.close()
+                        self._poll_connection = None
+                    self._stop.wait(RETRY_SECONDS)
                 self._stop.wait(self._interval)
         finally:
             if self._poll_connection is not None:
@@ -247,13 +258,19 @@ class ChangeFeed:
 
         url = self._engine.url.set(drivername="postgresql")
         conninfo = url.render_as_string(hide_password=False)
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(f"LISTEN {CHANNEL}")
-            ready.set()
-            while not self._stop.is_set():
-                for notice in connection.notifies(timeout=self._interval):
-                    data = json.loads(notice.payload)
-                    self._remote([Change(int(data["seq"]), data["kind"], data["subject"], data["origin"])])
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(conninfo, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    ready.set()
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=self._interval):
+                            data = json.loads(notice.payload)
+                            self._remote([Change(int(data["seq"]), data["kind"], data["subject"], data["origin"])])
+            except psycopg.Error as error:  # the server restarted or the network dropped: listen again
+                log.warning("change feed lost its connection: %s", error)
+                ready.set()
+                self._stop.wait(RETRY_SECONDS)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:

@@ -56,6 +56,15 @@ def signing_key() -> tuple[PrivateKey, x509.Certificate]:
     return key, certificate
 
 
+def export_bundle(services: AppServices, numbers: list[str], path: Path, *, days: int = 7) -> Path:
+    """Export ``numbers`` signed with a fresh site CA's certificate for the supervisor."""
+    key, certificate = signing_key()
+    BundleService(services.sessions, services.complaints, services.actor).export(
+        services.actor, numbers, path, passphrase=BUNDLE_PASSPHRASE, expires_in=timedelta(days=days), key=key,
+        certificate=certificate)
+    return path
+
+
 def pending_case(app: AppServices, agent: AppServices) -> str:
     number = agent.complaints.create(agent.actor, sample(customer_name="张三丰", phone="13812345678",
                                                          id_number="11010519491231002X",
@@ -146,11 +155,7 @@ def test_offline_round_trip_keeps_conflicts_and_applies_once(supervisor: AppServ
 
 def test_flipped_byte_wrong_passphrase_and_expiry_are_refused(services: AppServices, tmp_path: Path) -> None:
     number = services.complaints.create(services.actor, sample()).number
-    service = BundleService(services.sessions, services.complaints, services.actor)
-    key, certificate = signing_key()
-    path = tmp_path / "b.cdbundle"
-    service.export(services.actor, [number], path, passphrase=BUNDLE_PASSPHRASE, expires_in=timedelta(days=1),
-                   key=key, certificate=certificate)
+    path = export_bundle(services, [number], tmp_path / "b.cdbundle", days=1)
     roots = site_trust_roots()
     with pytest.raises(BundleError, match="过期"):
         read_bundle(path, roots, now=datetime.now(UTC) + timedelta(days=2))
@@ -169,11 +174,7 @@ def test_flipped_byte_wrong_passphrase_and_expiry_are_refused(services: AppServi
 
 def test_a_decision_survives_sigkill_right_after_it_is_saved(services: AppServices, tmp_path: Path) -> None:
     number = services.complaints.create(services.actor, sample()).number
-    service = BundleService(services.sessions, services.complaints, services.actor)
-    key, certificate = signing_key()
-    path = tmp_path / "k.cdbundle"
-    service.export(services.actor, [number], path, passphrase=BUNDLE_PASSPHRASE, expires_in=timedelta(days=1),
-                   key=key, certificate=certificate)
+    path = export_bundle(services, [number], tmp_path / "k.cdbundle", days=1)
     script = (
         "import sys, time, uuid\n"
         "from desktop.bundle.file import Decision, read_bundle\n"

@@ -4,7 +4,6 @@ the desk importing them with a dialog per conflict, and the desk following anoth
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +15,14 @@ from desktop.domain.workflow import Action
 from desktop.i18n import set_language
 from desktop.letters.keys import site_trust_roots
 from desktop.services.app import AppServices
-from desktop.services.bundles import BundleService, Conflict
+from desktop.services.bundles import Conflict
 from desktop.settings import Settings
 from desktop.ui.live_updates import LiveUpdates
 from desktop.ui.main_window import MainWindow
 from desktop.ui.review.desk import ConflictDialog
 from desktop.ui.review.window import ReviewWindow
 from tests.accounts import open_as
-from tests.services.test_bundles import BUNDLE_PASSPHRASE, pending_case, signing_key
+from tests.services.test_bundles import BUNDLE_PASSPHRASE, export_bundle, pending_case
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support", "propagateSizeHints")
 SHOTS = Path(os.environ.get("REVIEW_SCREENSHOTS", "")) if os.environ.get("REVIEW_SCREENSHOTS") else None
@@ -31,12 +30,7 @@ SHOTS = Path(os.environ.get("REVIEW_SCREENSHOTS", "")) if os.environ.get("REVIEW
 
 def exported(services: AppServices, agent: AppServices, tmp_path: Path, count: int = 3) -> tuple[Path, list[str]]:
     numbers = [pending_case(services, agent) for _ in range(count)]
-    key, certificate = signing_key()
-    path = tmp_path / "review.cdbundle"
-    BundleService(services.sessions, services.complaints, services.actor).export(
-        services.actor, numbers, path, passphrase=BUNDLE_PASSPHRASE, expires_in=timedelta(days=7), key=key,
-        certificate=certificate)
-    return path, numbers
+    return export_bundle(services, numbers, tmp_path / "review.cdbundle"), numbers
 
 
 def test_review_window_saves_each_decision_and_renders_in_both_languages(

@@ -73,9 +73,9 @@ def _common(
         )
 
 
-def _pack(args: argparse.Namespace) -> LawPack:
+def _pack(args: argparse.Namespace, ctx: CliContext) -> LawPack:
     try:
-        return load_pack(args.pack) if args.pack else load_active_pack()
+        return load_pack(args.pack) if args.pack else _shared_pack(ctx)
     except PackValidationError as error:
         raise CliError(
             _("The law pack is invalid: {problems}").format(problems="; ".join(error.problems))
@@ -134,10 +134,23 @@ def _results_payload(results: list[Any]) -> list[dict[str, Any]]:
     return payload
 
 
+def _shared_pack(ctx: CliContext) -> LawPack:
+    """The pack every seat uses (stored in the database); this PC's own packs when the store is unreachable."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from desktop.services.errors import ServiceError
+    from desktop.store.db import DatabaseUrlError
+
+    try:
+        return ctx.services().law_pack
+    except (SQLAlchemyError, ServiceError, DatabaseUrlError):
+        return load_active_pack()
+
+
 def handle_search(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.query.strip():
         raise CliError(_("Enter a search query."))
-    results = LawIndex(_pack(args)).search(args.query, limit=args.limit)
+    results = LawIndex(_pack(args, ctx)).search(args.query, limit=args.limit)
     ctx.emit(_results_payload(results), _result_lines(results))
     return 0
 
@@ -145,7 +158,7 @@ def handle_search(args: argparse.Namespace, ctx: CliContext) -> int:
 def handle_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.text.strip():
         raise CliError(_("Enter a complaint description."))
-    results = LawIndex(_pack(args)).suggest(args.text, args.category, limit=args.limit)
+    results = LawIndex(_pack(args, ctx)).suggest(args.text, args.category, limit=args.limit)
     ctx.emit(_results_payload(results), _result_lines(results))
     return 0
 
@@ -153,7 +166,7 @@ def handle_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
 def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.law.numerals import from_chinese
 
-    pack = _pack(args)
+    pack = _pack(args, ctx)
     try:
         statute = pack.find_statute(args.statute)
     except KeyError:

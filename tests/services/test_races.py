@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,10 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 def test_four_processes_hammering_one_sqlite_file_raise_nothing_unhandled(services: AppServices,
                                                                            db_url: str) -> None:
     numbers = [services.complaints.create(services.actor, sample()).number for _ in range(3)]
-    logins = [f"seat{i}" for i in range(4)]
+    logins = [f"seat{i}" for i in range(int(os.environ.get("RACE_PROCESSES", "4")))]
     for login in logins:
         open_as(db_url, login, role="agent").close()
-    seconds = 8.0
+    seconds = float(os.environ.get("RACE_SECONDS", "8"))
     workers = [subprocess.Popen([sys.executable, "-m", "tests.services.race_worker", db_url, login, str(seconds),
                                  ",".join(numbers)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for login in logins]
@@ -31,7 +32,7 @@ def test_four_processes_hammering_one_sqlite_file_raise_nothing_unhandled(servic
         results.append(json.loads(out.strip().splitlines()[-1]))
     saved = sum(r["saved"] for r in results)
     conflicts = sum(r["conflicts"] for r in results)
-    print(f"\n4 processes x {seconds:.0f} s on 3 cases: {saved} saves, {conflicts} conflicts, "
+    print(f"\n{len(logins)} processes x {seconds:.0f} s on 3 cases: {saved} saves, {conflicts} conflicts, "
           f"{sum(r['refused'] for r in results)} refused steps")
     assert [u for r in results for u in r["unhandled"]] == []
     assert saved > 0 and conflicts > 0

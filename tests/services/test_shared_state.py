@@ -98,3 +98,22 @@ def test_sqlite_poll_sees_nothing_when_nothing_was_committed(services: AppServic
     assert feed.poll() is True  # first look
     assert feed.poll() is False
     feed.stop()
+
+
+def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
+        monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli.main import main
+    from tests.accounts import cli_account
+    from tests.ui.law.test_pack_import import amended_pack
+
+    supervisor = open_as(db_url, "zhuguan", role="supervisor", display_name="王主管")
+    try:
+        folder = amended_pack(tmp_path)
+        supervisor.share_law_pack(folder)
+        shutil.rmtree(folder)
+    finally:
+        supervisor.close()
+    cli_account(monkeypatch, db_url, "zuoxi", role="agent", display_name="李坐席")
+    monkeypatch.setenv("COMPLAINT_DESK_DATA_DIR", str(tmp_path / "another-pc"))  # no pack of its own
+    assert main(["law", "show", "电信条例", "39", "--json"]) == 0
+    assert "20日" in capsys.readouterr().out

@@ -21,7 +21,7 @@ from desktop.services.shared_state import SharedState, share_pack
 from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
 from desktop.services.users import UserService, default_login
-from desktop.store.changes import ChangeFeed, ChangeRecorder, new_origin
+from desktop.store.changes import ChangeFeed, ChangeRecorder, new_origin, prune_change_log
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.migrate import upgrade_to_head
 
@@ -46,6 +46,7 @@ class AppServices:
         resolved = resolve_url(url, configured_url)
         engine = create_db_engine(resolved)
         upgrade_to_head(engine)
+        prune_change_log(engine)
         sessions = make_session_factory(engine)
         recorder = ChangeRecorder(new_origin())
         recorder.install(sessions)

@@ -24,10 +24,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, event, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,6 +43,7 @@ from desktop.store.models import (
 log = logging.getLogger(__name__)
 CHANNEL = "complaint_desk"
 RETRY_SECONDS = 2.0
+KEEP_CHANGES = timedelta(days=30)
 SHARED = "shared"  # the kind of a change to state every seat computes with
 SHARED_SUBJECTS: dict[type, str] = {SiteSetting: "site_settings", CalendarYearRecord: "calendar",
                                      LawPackRecord: "law_pack"}
@@ -131,7 +132,8 @@ def _entries(session: Session) -> list[tuple[str, str | None]]:
     for obj in session.new:
         if isinstance(obj, ComplaintEvent):
             ids.setdefault(obj.complaint_id, obj.kind)
-    for obj in list(session.new) + list(session.dirty):
+    touched = list(session.new) + [obj for obj in session.dirty if session.is_modified(obj)]
+    for obj in touched:
         if isinstance(obj, Complaint) and obj.number:
             kind = ids.pop(obj.id, None) if obj.id is not None else None
             if kind is None:
@@ -143,8 +145,7 @@ def _entries(session: Session) -> list[tuple[str, str | None]]:
         for complaint_id, number in numbers:
             by_number.setdefault(number, ids[complaint_id])
     entries: list[tuple[str, str | None]] = [(kind, number) for number, kind in sorted(by_number.items())]
-    shared = {SHARED_SUBJECTS[type(obj)] for obj in list(session.new) + list(session.dirty)
-              if type(obj) in SHARED_SUBJECTS}
+    shared = {SHARED_SUBJECTS[type(obj)] for obj in touched if type(obj) in SHARED_SUBJECTS}
     entries.extend((SHARED, subject) for subject in sorted(shared))
     return entries
 
@@ -152,6 +153,15 @@ def _entries(session: Session) -> list[tuple[str, str | None]]:
 def _payload(change: Change) -> str:
     return json.dumps({"seq": change.seq, "kind": change.kind, "subject": change.subject,
                        "origin": change.origin}, ensure_ascii=False)
+
+
+def prune_change_log(engine: Engine, keep: timedelta = KEEP_CHANGES) -> int:
+    """Forget entries older than ``keep`` (a seat offline that long re-reads everything anyway)."""
+    with engine.begin() as connection:
+        newest_shared = shared_revision(connection)
+        result = connection.execute(delete(ChangeLogEntry).where(
+            ChangeLogEntry.at < datetime.now(UTC) - keep, ChangeLogEntry.seq != newest_shared))
+        return int(result.rowcount or 0)
 
 
 def shared_revision(connection: Connection) -> int:

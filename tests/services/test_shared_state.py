@@ -117,3 +117,22 @@ def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
     monkeypatch.setenv("COMPLAINT_DESK_DATA_DIR", str(tmp_path / "another-pc"))  # no pack of its own
     assert main(["law", "show", "电信条例", "39", "--json"]) == 0
     assert "20日" in capsys.readouterr().out
+
+
+def test_old_change_log_entries_are_pruned_but_the_shared_revision_stays(services: AppServices) -> None:
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import func, select, update
+
+    from desktop.store.changes import prune_change_log, shared_revision
+    from desktop.store.models import ChangeLogEntry
+
+    services.site.set(services.actor, "site_name", "一号厅")
+    services.complaints.create(services.actor, sample())
+    with services.sessions.begin() as session:
+        revision = shared_revision(session.connection())
+        session.execute(update(ChangeLogEntry).values(at=datetime.now(UTC) - timedelta(days=40)))
+    assert prune_change_log(services.engine) >= 1
+    with services.sessions() as session:
+        assert shared_revision(session.connection()) == revision
+        assert session.execute(select(func.count(ChangeLogEntry.seq))).scalar_one() == 1

@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from desktop.services.errors import NotFoundError
+from desktop.services.errors import NotFoundError, StoreBusyError
 from desktop.services.records import Actor
 from desktop.store.models import Complaint, ComplaintEvent
+
+LOCK_ATTEMPTS = 3
 
 
 def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
@@ -39,8 +42,15 @@ def lock_for_write(session: Session) -> None:
     if connection.dialect.name != "sqlite":
         return
     raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if raw is None or raw.in_transaction:
+        return
+    for attempt in range(LOCK_ATTEMPTS):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout (5 s) per attempt
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or attempt == LOCK_ATTEMPTS - 1:
+                raise StoreBusyError() from error
 
 
 def add_event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, event, func, insert, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.models import (
@@ -156,12 +156,23 @@ def _payload(change: Change) -> str:
 
 
 def prune_change_log(engine: Engine, keep: timedelta = KEEP_CHANGES) -> int:
-    """Forget entries older than ``keep`` (a seat offline that long re-reads everything anyway)."""
-    with engine.begin() as connection:
-        newest_shared = shared_revision(connection)
-        result = connection.execute(delete(ChangeLogEntry).where(
-            ChangeLogEntry.at < datetime.now(UTC) - keep, ChangeLogEntry.seq != newest_shared))
-        return int(result.rowcount or 0)
+    """Forget entries older than ``keep`` (a seat offline that long re-reads everything anyway).
+
+    Skipped when there is nothing old (one primary-key lookup) or another seat holds the write lock.
+    """
+    cutoff = datetime.now(UTC) - keep
+    try:
+        with engine.begin() as connection:
+            oldest = connection.execute(select(ChangeLogEntry.at).order_by(ChangeLogEntry.seq).limit(1)).scalar()
+            if oldest is None or oldest >= cutoff:
+                return 0
+            newest_shared = shared_revision(connection)
+            result = connection.execute(delete(ChangeLogEntry).where(
+                ChangeLogEntry.at < cutoff, ChangeLogEntry.seq != newest_shared))
+            return int(result.rowcount or 0)
+    except OperationalError as error:  # busy: the next seat to open prunes instead
+        log.info("change log not pruned: %s", error)
+        return 0
 
 
 def shared_revision(connection: Connection) -> int:

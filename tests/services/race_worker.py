@@ -14,12 +14,12 @@ import traceback
 
 from desktop.domain.workflow import IllegalTransitionError
 from desktop.services.app import AppServices
-from desktop.services.errors import ConcurrentEditError
+from desktop.services.errors import ConcurrentEditError, StoreBusyError
 
 
 def main(url: str, login: str, seconds: float, numbers: list[str]) -> None:
     app = AppServices.open(url, user_login=login)
-    saved = conflicts = refused = 0
+    saved = conflicts = refused = busy = 0
     unhandled: list[str] = []
     rng = random.Random(login)
     deadline = time.monotonic() + seconds
@@ -38,10 +38,13 @@ def main(url: str, login: str, seconds: float, numbers: list[str]) -> None:
             conflicts += 1
         except IllegalTransitionError:
             refused += 1
+        except StoreBusyError:  # shown to the agent as one clear message; nothing half-saved
+            busy += 1
         except Exception:  # counting exactly these is the point of the test
             unhandled.append(traceback.format_exc(limit=3))
     app.close()
-    print(json.dumps({"saved": saved, "conflicts": conflicts, "refused": refused, "unhandled": unhandled}))
+    print(json.dumps({"saved": saved, "conflicts": conflicts, "refused": refused, "busy": busy,
+                      "unhandled": unhandled}))
 
 
 if __name__ == "__main__":

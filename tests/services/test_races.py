@@ -33,7 +33,7 @@ def test_four_processes_hammering_one_sqlite_file_raise_nothing_unhandled(servic
     saved = sum(r["saved"] for r in results)
     conflicts = sum(r["conflicts"] for r in results)
     print(f"\n{len(logins)} processes x {seconds:.0f} s on 3 cases: {saved} saves, {conflicts} conflicts, "
-          f"{sum(r['refused'] for r in results)} refused steps")
+          f"{sum(r['refused'] for r in results)} refused steps, {sum(r['busy'] for r in results)} busy")
     assert [u for r in results for u in r["unhandled"]] == []
     assert saved > 0 and conflicts > 0
     events = services.complaints.events(numbers[0])

@@ -64,6 +64,20 @@ def test_export_review_import_conflict_and_reimport(monkeypatch: pytest.MonkeyPa
         assert "--passphrase-file" in capsys.readouterr().err
         assert main(["bundle", "export", "--cases", "TS-20990101-0001", "--out", str(tmp_path / "x"), *base]) == 2
         assert "TS-20990101-0001" in capsys.readouterr().err
+
+        # A supervisor who read both sides applies a conflicting decision anyway.
+        second_out = tmp_path / "second.cdbundle"
+        assert main(["bundle", "export", "--cases", first.lower(), "--out", str(second_out), *base,
+                     "--key-passphrase-file", str(tmp_path / "key.txt")]) == 0
+        capsys.readouterr()
+        bundle = read_bundle(second_out, site_trust_roots()).open(BUNDLE_PASSPHRASE)
+        bundle.record(Decision(str(uuid.uuid4()), "comment", first, bundle.case(first)["version"],
+                               {"text": "已核对"}, datetime.now(UTC).isoformat(), "wangzg"))
+        agent.complaints.update(agent.actor, first, {"investigation_notes": "补充"},
+                                agent.complaints.get(first).version)
+        assert main(["bundle", "import", str(second_out), *base, "--apply-anyway", first, "--json"]) == 0
+        outcome = json.loads(capsys.readouterr().out)
+        assert [d["number"] for d in outcome["forced"]] == [first] and outcome["conflicts"] == []
     finally:
         supervisor.close()
         agent.close()

@@ -16,6 +16,7 @@ from desktop.i18n import set_language
 from desktop.letters.keys import site_trust_roots
 from desktop.services.app import AppServices
 from desktop.services.bundles import Conflict
+from desktop.services.queue import QueueFilter
 from desktop.settings import Settings
 from desktop.ui.live_updates import LiveUpdates
 from desktop.ui.main_window import MainWindow
@@ -121,6 +122,12 @@ def test_open_case_and_queue_follow_another_seat(qtbot: Any, services: AppServic
         other.complaints.transition(other.actor, number, Action.ACKNOWLEDGE)
         qtbot.waitUntil(lambda: window.case_view.record.status == "acknowledged", timeout=3000)
         assert any(not c.local and number in c.numbers for c in live.received)
+        window.queue_view.set_filter(QueueFilter.ALL)
+        rows = window.queue_model.rowCount()
+        other.complaints.create(other.actor, {
+            "received_at": "2025-09-29T10:00:00+08:00", "channel": "hotline", "category": "billing",
+            "customer_name": "李四", "phone": "13912345678", "description": "多扣费。", "demand": "退费"})
+        qtbot.waitUntil(lambda: window.queue_model.rowCount() == rows + 1, timeout=3000)
         live.stop()
     finally:
         other.close()

@@ -339,8 +339,9 @@ class BundleService:
                 continue
             version = expected.get(decision.number, decision.version)
             try:
-                current = self.complaints.get(decision.number)
-                if current.version != version:
+                current_version = self._version(decision.number)
+                if current_version != version:
+                    current = self.complaints.get(decision.number)
                     conflict = Conflict(decision, current, self._changes_since(decision.number, exported_at))
                     if check_only:
                         result.conflicts.append(conflict)
@@ -357,8 +358,7 @@ class BundleService:
                         apply(self, actor, decision, version)
                     result.applied.append(decision)
                 if decision.kind in CHANGES_VERSION:
-                    expected[decision.number] = (version + 1 if check_only
-                                                 else self.complaints.get(decision.number).version)
+                    expected[decision.number] = version + 1 if check_only else self._version(decision.number)
             except ConcurrentEditError as error:  # changed between our check and the operation
                 conflict = Conflict(decision, error.current, ())
                 self._keep_conflict(actor, conflict)
@@ -368,6 +368,10 @@ class BundleService:
         if not check_only:
             self._record_import(actor, result)
         return result
+
+    def _version(self, number: str) -> int:
+        with self.sessions() as session:
+            return load_complaint(session, number).version
 
     def _changes_since(self, number: str, exported_at: datetime) -> tuple[str, ...]:
         with self.sessions() as session:

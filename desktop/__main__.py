@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--view", choices=VIEWS, default="queue", help=_("the view to render with --screenshot"))
     parser.add_argument("--verify", metavar="FILE.pdf", type=Path,
                         help=_("verify a signed letter (handed to the desk already running, if any)"))
+    parser.add_argument("--bundle", metavar="FILE.cdbundle", type=Path,
+                        help=_("review an exported bundle offline, without a database connection"))
     return parser
 
 
@@ -56,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     set_language(args.lang or str(settings.get("language")) or "zh_CN")
     app = create_application([sys.argv[0]])
+    if args.bundle:
+        return review_offline(args, settings)
     from desktop.ui.qt_log import install_qt_message_log
     from desktop.ui.single_instance import InstanceServer, act_on, hand_over, verify_file
 
@@ -118,6 +122,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         store.close()
+
+
+def review_offline(args: argparse.Namespace, settings: object) -> int:
+    """``--bundle``: the review window on a bundle; no database is opened."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.services.users import default_login
+    from desktop.ui.review.desk import open_review_window
+
+    login = args.user or getattr(settings, "get", lambda _key: None)("user_login") or default_login()
+    window = open_review_window(None, str(login), args.bundle)
+    if window is None:
+        return 2
+    if args.screenshot:
+        window.resize(1366, 768)
+        QApplication.processEvents()
+        return 0 if window.grab().save(str(args.screenshot)) else 1
+    return QApplication.instance().exec()  # type: ignore[union-attr]
 
 
 def render_screenshot(window: object, view: str, path: Path) -> int:

@@ -90,7 +90,7 @@ def _common(
         )
 
 
-def _pack(args: argparse.Namespace) -> LawPack:
+def _pack(args: argparse.Namespace, ctx: CliContext) -> LawPack:
     import sys
 
     from desktop.law.store import active_pack_report
@@ -98,6 +98,9 @@ def _pack(args: argparse.Namespace) -> LawPack:
     try:
         if args.pack:
             return load_pack(args.pack)
+        shared = _shared_pack(ctx)
+        if shared is not None:
+            return shared
         pack, refused = active_pack_report()
         for message in refused:  # the previous pack is used; say why the newer one is not
             sys.stderr.write(message + "\n")
@@ -160,10 +163,34 @@ def _results_payload(results: list[Any]) -> list[dict[str, Any]]:
     return payload
 
 
+def _shared_pack(ctx: CliContext) -> LawPack | None:
+    """The pack every seat uses, when a database is named (``--db`` or ``COMPLAINT_DESK_DB``) and holds
+    one. Statutes are public: reading them needs no sign-in. ``None``: use this PC's packs."""
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from desktop.services.app import Store
+    from desktop.services.errors import ServiceError
+    from desktop.services.shared_state import newest_pack
+    from desktop.store.db import DB_ENV_VAR, DatabaseUrlError
+
+    if not (ctx.db_url or os.environ.get(DB_ENV_VAR)):
+        return None
+    try:
+        store = Store.open(ctx.db_url)
+    except (SQLAlchemyError, ServiceError, DatabaseUrlError):
+        return None  # unreachable: the statutes on this PC still answer
+    try:
+        return newest_pack(store.sessions)
+    finally:
+        store.close()
+
+
 def handle_search(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.query.strip():
         raise CliError(_("Enter a search query."))
-    results = LawIndex(_pack(args)).search(args.query, limit=args.limit)
+    results = LawIndex(_pack(args, ctx)).search(args.query, limit=args.limit)
     ctx.emit(_results_payload(results), _result_lines(results))
     return 0
 
@@ -171,7 +198,7 @@ def handle_search(args: argparse.Namespace, ctx: CliContext) -> int:
 def handle_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.text.strip():
         raise CliError(_("Enter a complaint description."))
-    results = LawIndex(_pack(args)).suggest(args.text, args.category, limit=args.limit)
+    results = LawIndex(_pack(args, ctx)).suggest(args.text, args.category, limit=args.limit)
     ctx.emit(_results_payload(results), _result_lines(results))
     return 0
 
@@ -179,7 +206,7 @@ def handle_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
 def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.law.numerals import from_chinese
 
-    pack = _pack(args)
+    pack = _pack(args, ctx)
     try:
         statute = pack.find_statute(args.statute)
     except KeyError:
@@ -243,6 +270,10 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
         pack, diff = import_site_pack(services.keys, services.actor, args.path)
     except ServiceError as error:
         raise CliError(str(error)) from None
+    try:
+        services.share_law_pack(args.path)  # stored in the database: every seat's next operation uses it
+    except (ServiceError, PackValidationError) as error:
+        raise CliError(str(error)) from None
     payload = {
         "pack_version": pack.pack_version,
         "previous_version": diff.old_version,
@@ -265,7 +296,7 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
 def handle_evaluate(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.law.evaluate import EvaluationFileError, evaluate, read_cases, summary
 
-    pack = _pack(args)
+    pack = _pack(args, ctx)
     index = LawIndex(pack)
     try:
         cases = read_cases(args.path, pack)

@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "desktop.cli.audit_commands",
     "desktop.cli.user_commands",
     "desktop.cli.db_commands",
+    "desktop.cli.bundle_commands",
 )
 
 

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.domain.deadlines import build_rules
 from desktop.i18n import _
-from desktop.law import LawPack, load_active_pack
+from desktop.law import LawPack
 from desktop.letters.content import LetterContent
 from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
-from desktop.services.complaints import ComplaintService, _Clock
+from desktop.services.complaints import ComplaintService
 from desktop.services.identity import IdentityService, SignInError
 from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
 from desktop.services.privacy import PersonalDataService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
+from desktop.services.shared_state import SharedState, share_pack
 from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
 from desktop.services.users import UserService
+from desktop.store.changes import ChangeFeed, ChangeRecorder, new_origin, prune_change_log
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.maintenance import ensure_statistics, optimize_on_close
 from desktop.store.migrate import upgrade_to_head
@@ -42,6 +44,7 @@ class Store:
     sessions: sessionmaker[Session]
     identity: IdentityService
     site: SiteSettingsService
+    recorder: ChangeRecorder  # writes the change log every seat's feed reads
 
     @classmethod
     def open(cls, url: str | None = None, *, configured_url: str | None = None) -> Store:
@@ -50,12 +53,15 @@ class Store:
         try:
             upgrade_to_head(engine)
             ensure_statistics(engine)
+            prune_change_log(engine)
         except BaseException:
             engine.dispose()
             raise
         sessions = make_session_factory(engine)
+        recorder = ChangeRecorder(new_origin())
+        recorder.install(sessions)
         return cls(url=resolved, engine=engine, sessions=sessions, identity=IdentityService(sessions),
-                   site=SiteSettingsService(sessions))
+                   site=SiteSettingsService(sessions), recorder=recorder)
 
     def sign_in(self, login: str, password: str) -> AppServices:
         """The services acting for ``login`` (``SignInError`` when refused; the store stays open)."""
@@ -78,6 +84,8 @@ class AppServices:
     calendar: CalendarService
     complaints: ComplaintService
     queue: QueueService
+    shared: SharedState
+    recorder: ChangeRecorder
 
     @classmethod
     def open(cls, url: str | None = None, *, login: str, password: str,
@@ -95,10 +103,13 @@ class AppServices:
         """Services acting for ``actor``, who has just signed in on ``store``."""
         sessions = store.sessions
         calendar = CalendarService(sessions)
-        clock = _Clock(build_rules(store.site.get("deadline_rules")), calendar.load())
+        # Deadline periods, calendars and law packs are read (revalidated per operation) from the
+        # store, so a change on one seat holds on every seat without a restart.
+        shared = SharedState(sessions, store.site, calendar)
         return cls(url=store.url, engine=store.engine, sessions=sessions, actor=actor, identity=store.identity,
                    users=UserService(sessions), site=store.site, calendar=calendar,
-                   complaints=ComplaintService(sessions, clock, actor), queue=QueueService(sessions, actor))
+                   complaints=ComplaintService(sessions, shared.clock(), actor, shared.clock),
+                   queue=QueueService(sessions, actor), shared=shared, recorder=store.recorder)
 
     def verify(self, login: str, password: str) -> Actor:
         """Sign in again on this seat (after the idle lock); refuses a different user."""
@@ -108,14 +119,21 @@ class AppServices:
                               .format(name=self.actor.display_name))
         return actor
 
-    @cached_property
+    @property
     def law_pack(self) -> LawPack:
-        """The statute pack in use (bundled or a newer one a supervisor imported); loaded on first use."""
-        return load_active_pack()
+        """The statute pack in use (bundled, or the newest an administrator imported on any seat)."""
+        return self.shared.law_pack()
 
-    def use_law_pack(self, pack: LawPack) -> None:
-        """After a supervisor imported a newer pack: new citations come from it."""
-        self.__dict__["law_pack"] = pack
+    def share_law_pack(self, folder: Path) -> LawPack:
+        """Store a validated, signed pack folder in the database: every seat's next operation uses it."""
+        pack = share_pack(self.sessions, self.actor, folder)
+        self.shared.invalidate()
+        return pack
+
+    @cached_property
+    def changes(self) -> ChangeFeed:
+        """What other seats (and this one) change; started by the desk, stopped on close."""
+        return ChangeFeed(self.engine, self.recorder)
 
     @cached_property
     def citations(self) -> CitationService:
@@ -151,8 +169,8 @@ class AppServices:
         return self.letters.content(number)
 
     def reload_clock(self) -> None:
-        """Pick up a changed calendar or rule amounts (after an import or a settings change)."""
-        self.complaints.set_clock(build_rules(self.site.get("deadline_rules")), self.calendar.load())
+        """Pick up a changed calendar or rule amounts at once (every operation also checks the store)."""
+        self.shared.invalidate()
 
     @property
     def display_url(self) -> str:
@@ -160,5 +178,7 @@ class AppServices:
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
+        if "changes" in self.__dict__:
+            self.changes.stop()
         optimize_on_close(self.engine)
         self.engine.dispose()

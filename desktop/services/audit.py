@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 import desktop.store.chained  # noqa: F401 - registers the chained tables
 from desktop.i18n import _
 from desktop.letters import audit_key
-from desktop.services.errors import PermissionDeniedError, ServiceError
+from desktop.services.errors import ServiceError
+from desktop.services.permissions import guarded
 from desktop.services.records import Actor
 from desktop.store.chain import ChainReport, canonical, read_head, verify_chain
 from desktop.store.models import ChainCheckpoint
@@ -143,11 +144,10 @@ class AuditService:
             return CheckpointStatus(checkpoint, "truncated", trusted)
         return CheckpointStatus(checkpoint, "ok" if seen == checkpoint.hash else "rewritten", trusted)
 
+    @guarded("audit.checkpoint")
     def checkpoint(self, actor: Actor, passphrase: bytes, key_path: Path | None = None,
                    copy_folder: Path | None = None) -> Checkpoint:
         """Sign the current chain head with the audit key (admins only) and store it, with a copy on disk."""
-        if actor.role != "admin":
-            raise PermissionDeniedError(_("Only an admin can sign an audit checkpoint."))
         key, certificate = audit_key.open_audit_key(key_path or audit_key.audit_key_path(), passphrase)
         signed_at = datetime.now(UTC).replace(microsecond=0)
         with self._sessions.begin() as session:

@@ -8,21 +8,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from desktop.services.errors import NotFoundError
+from desktop.services.errors import NotFoundError, StoreBusyError
 from desktop.services.permissions import case_scope
 from desktop.services.records import Actor
 from desktop.store.chain import queue_row
 from desktop.store.chained import EVENTS, event_content
 from desktop.store.models import Complaint
 
+LOCK_ATTEMPTS = 3
+
 
 def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
     """The complaint numbered ``number`` (case and spaces forgiven), or ``NotFoundError``."""
     query = select(Complaint).where(Complaint.number == number.strip().upper())
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
+    if for_update:
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        else:
+            lock_for_write(session)
     row = session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFoundError(number)
@@ -38,12 +44,37 @@ def load_case(session: Session, actor: Actor, number: str, *, for_update: bool =
     if scope is None:
         return load_complaint(session, number, for_update=for_update)
     query = select(Complaint).where(Complaint.number == number.strip().upper(), scope)
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
+    if for_update:
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        else:
+            lock_for_write(session)
     row = session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFoundError(number, hidden=True)
     return row
+
+
+def lock_for_write(session: Session) -> None:
+    """SQLite: take the write lock before reading what will be updated (``BEGIN IMMEDIATE``).
+
+    Without it two processes read the same version, both try to write, and the loser's UPDATE matches
+    no row (SQLAlchemy's ``StaleDataError``); with it the second waits (busy timeout) and then reads the
+    first one's result, so a version check gives the usual conflict message instead.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is None or raw.in_transaction:
+        return
+    for attempt in range(LOCK_ATTEMPTS):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout (5 s) per attempt
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or attempt == LOCK_ATTEMPTS - 1:
+                raise StoreBusyError() from error
 
 
 def add_event(session: Session, complaint_id: int, actor: Actor, kind: str, *, changes: dict[str, Any],

@@ -77,7 +77,6 @@ class CitationService:
                           version=row.pack_version, date=citation.version_date))
             return _stored(row)
 
-    @guarded("case.read")
     @guarded("case.edit")
     def remove(self, actor: Actor, number: str, ref: str | int) -> StoredCitation:
         """Take a wrongly attached citation off an open case; ``ref`` is its id or its text as
@@ -103,6 +102,7 @@ class CitationService:
                       note=_("Citation removed"))
             return removed
 
+    @guarded("case.read")
     def list(self, number: str) -> list[StoredCitation]:
         with self._sessions() as session:
             complaint = load_case(session, self._actor, number)

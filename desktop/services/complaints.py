@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +19,7 @@ from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.masking import is_mask_of
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
-from desktop.services.case_rows import add_event, load_case
+from desktop.services.case_rows import add_event, load_case, lock_for_write
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
 from desktop.services.permissions import case_scope, guarded, may_assign_to
 from desktop.services.recompute import recompute_open_deadlines
@@ -73,9 +73,12 @@ class _Clock:
 
 
 class ComplaintService:
-    def __init__(self, sessions: sessionmaker[Session], clock: _Clock, actor: Actor) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: _Clock, actor: Actor,
+                 clock_source: Callable[[], _Clock] | None = None) -> None:
         self._sessions = sessions
-        self._clock = clock
+        self._fixed_clock = clock
+        # Seat-shared rules and calendars: asked on every use, so another seat's change holds here too.
+        self._clock_source = clock_source
         self._actor = actor  # the signed-in seat: reads are limited to its cases (permissions.case_scope)
 
     @property
@@ -87,8 +90,13 @@ class ComplaintService:
         return query if scope is None else query.where(scope)
 
     # -- clock ---------------------------------------------------------------------------------
+    @property
+    def _clock(self) -> _Clock:
+        return self._clock_source() if self._clock_source is not None else self._fixed_clock
+
     def set_clock(self, rules: Mapping[str, DeadlineRule], calendar: WorkCalendar) -> None:
-        self._clock = _Clock(rules, calendar)
+        self._fixed_clock = _Clock(rules, calendar)
+        self._clock_source = None
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -123,8 +131,9 @@ class ComplaintService:
     def _insert(self, session: Session, actor: Actor, data: ComplaintInput) -> Complaint:
         now = utc_now()
         rule_code = rule_code_for(data.channel, data.category)
-        reply = self._clock.reply(rule_code, data.received_at)
-        ack = self._clock.acknowledge(data.received_at)
+        clock = self._clock
+        reply = clock.reply(rule_code, data.received_at)
+        ack = clock.acknowledge(data.received_at)
         received_day = data.received_at.astimezone(BEIJING).date()
         row = Complaint(
             uuid=str(uuid.uuid4()),
@@ -314,11 +323,12 @@ class ComplaintService:
         if row.deadline_rule != "regulator":
             row.deadline_rule = rule_code_for(row.channel, row.category)
         row.clock_start_at = start or row.clock_start_at
-        deadline = self._clock.reply(row.deadline_rule, row.clock_start_at)
+        clock = self._clock
+        deadline = clock.reply(row.deadline_rule, row.clock_start_at)
         row.reply_due_date = deadline.due_date
         row.reply_due_at = deadline.due_at
         row.calendar_provisional = deadline.calendar == "provisional"
-        row.ack_due_at = self._clock.acknowledge(row.received_at).due_at
+        row.ack_due_at = clock.acknowledge(row.received_at).due_at
 
     @guarded("case.edit")
     def link(self, actor: Actor, number: str, earlier_number: str) -> None:
@@ -341,8 +351,10 @@ class ComplaintService:
 
         ``note`` (an N_-marked msgid) goes on each case's history, translated when shown.
         """
+        clock = self._clock
         with self._sessions.begin() as session:
-            changed = recompute_open_deadlines(session, actor, self._clock.rules, self._clock.reply,
+            lock_for_write(session)
+            changed = recompute_open_deadlines(session, actor, clock.rules, clock.reply,
                                                only_provisional=only_provisional, note=_(note))
         if changed:
             analyze(session.get_bind().engine)  # thousands of due dates moved: the planner's picture is stale

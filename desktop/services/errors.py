@@ -38,3 +38,10 @@ class ConcurrentEditError(ServiceError):
                 "{expected}). Your changes were not saved; compare both versions and save again."
             ).format(number=current.number, current=current.version, expected=expected_version)
         )
+
+
+class StoreBusyError(ServiceError):
+    """Other seats kept the shared database file busy for too long; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The database is busy with other seats' saves; nothing was saved. Try again."))

@@ -57,7 +57,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "user.list": (_LEADS, N_("listing accounts")),
     "user.manage": (_ADMIN, N_("managing accounts")),
     "audit.read": (_ADMIN, N_("reading the audit log")),
+    "audit.checkpoint": (_ADMIN, N_("signing a checkpoint of the history")),
     "demo.generate": (_ADMIN, N_("adding demo complaints")),
+    "bundle.review": (_LEADS, N_("exporting and importing offline review bundles")),
 }
 
 # "Class.method" -> why it needs no signed-in actor (the matrix test reads this too).
@@ -74,6 +76,10 @@ NO_ACTOR: dict[str, str] = {
     "IdentityService.has_accounts": "whether the store is empty (becomes a demo)",
     "IdentityService.is_set_up": "whether setup is still needed",
     "PersonalDataService.may_reveal": "asks the permission table and the case scope; reveals nothing",
+    "AuditService.verify": "recomputes the hash chain; reports only positions and case numbers (the desk's "
+                           "indicator runs it on every seat)",
+    "AuditService.checkpoints": "the signed chain heads: sequence numbers, hashes, signers",
+    "BundleService.open_for_import": "decrypts and checks a bundle file; applies nothing (apply is guarded)",
 }
 
 

@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, RuleKind
 from desktop.services.records import Actor
+from desktop.store.chain import link_rows
+from desktop.store.chained import EVENTS, event_content
+from desktop.store.changes import SHARED, record_bulk_change
 from desktop.store.models import Complaint, ComplaintEvent
 
 # Ids per UPDATE … WHERE id IN (…): below SQLite's default host-parameter limit with room to spare.
@@ -49,15 +52,17 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
     Each moved case gets a ``deadline`` event dated now that names the old and new due dates.
     Returns how many cases moved.
     """
-    query = select(Complaint.id, Complaint.deadline_rule, Complaint.clock_start_at, Complaint.reply_due_date,
-                   Complaint.reply_due_at, Complaint.calendar_provisional).where(Complaint.is_open.is_(True))
+    query = select(Complaint.id, Complaint.uuid, Complaint.deadline_rule, Complaint.clock_start_at,
+                   Complaint.reply_due_date, Complaint.reply_due_at, Complaint.calendar_provisional
+                   ).where(Complaint.is_open.is_(True))
     if only_provisional:
         query = query.where(Complaint.calendar_provisional.is_(True))
 
     targets: dict[_Key, _Target] = {}
     moved: dict[_Target, list[int]] = defaultdict(list)
     old_dates: dict[int, date] = {}
-    for case_id, rule_code, start, old_date, old_at, old_provisional in session.execute(
+    uuids: dict[int, str] = {}
+    for case_id, case_uuid, rule_code, start, old_date, old_at, old_provisional in session.execute(
             query.execution_options(yield_per=5000)):
         rule = rules[rule_code]
         key = (rule_code, _start_key(rule, start))
@@ -69,6 +74,7 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
         if (old_at, old_provisional) != (target[1], target[2]):
             moved[target].append(case_id)
             old_dates[case_id] = old_date
+            uuids[case_id] = case_uuid
 
     now = datetime.now(UTC)
     for (due_date, due_at, provisional), ids in moved.items():
@@ -79,13 +85,23 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
                 .values(reply_due_date=due_date, reply_due_at=due_at, calendar_provisional=provisional,
                         version=Complaint.version + 1)
                 .execution_options(synchronize_session=False))
-            session.execute(insert(ComplaintEvent), [
-                {"complaint_id": case_id, "at": now, "actor_id": actor.id, "kind": "deadline",
+            events: list[dict[str, Any]] = [
+                {"complaint_id": case_id, "at": now, "actor_id": actor.id, "kind": "deadline", "action": None,
+                 "from_status": None, "to_status": None,
                  "changes": json.dumps({"reply_due_date": [old_dates[case_id].isoformat(), due_date.isoformat()]}),
                  "note": note}
                 for case_id in chunk
-            ])
-    return sum(len(ids) for ids in moved.values())
+            ]
+            # Each event takes its place in the history's hash chain, as add_event's do.
+            links = link_rows(session, [(EVENTS, event_content(uuids[case_id], actor.login, event))
+                                        for case_id, event in zip(chunk, events, strict=True)])
+            for event, link in zip(events, links, strict=True):
+                event.update(link.columns())
+            session.execute(insert(ComplaintEvent), events)
+    total = sum(len(ids) for ids in moved.values())
+    if total:
+        record_bulk_change(session, SHARED, "deadlines")  # every seat's queue re-reads its due dates
+    return total
 
 
 

@@ -334,3 +334,45 @@ class ChainCheckpoint(Base):
     signer: Mapped[str] = mapped_column(String(64))
     certificate: Mapped[str] = mapped_column(Text)  # PEM of the audit certificate
     signature: Mapped[str] = mapped_column(Text)  # base64 ECDSA/RSA signature over the statement
+class ChangeLogEntry(Base):
+    """What changed, in commit order, so other seats refresh (issue #9: every seat sees the same truth).
+
+    ``kind`` is the history kind for a case (``subject`` = its number) or ``shared`` for settings,
+    calendars and law packs every seat computes with (``subject`` = which). ``origin`` names the process.
+    """
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    subject: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(40))
+    __table_args__ = (Index("ix_change_log_kind_seq", "kind", "seq"),)
+
+
+class LawPackRecord(Base):
+    """A statute pack a supervisor imported, shared by every seat (the pack folder as a zip archive)."""
+
+    __tablename__ = "law_packs"
+
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    archive: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReviewBundleRecord(Base):
+    """An offline review bundle: written at export, completed at import (applied once)."""
+
+    __tablename__ = "review_bundles"
+
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    exported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    exported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    case_count: Mapped[int] = mapped_column(Integer)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str | None] = mapped_column(Text)  # JSON: applied, conflicts (both sides), refused

@@ -25,8 +25,9 @@ class ActionSpec:
 
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys",
-                           "site_settings", "access_log", "settings", "-", "quit")),
+    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "open_review_bundle", "import_review_bundle",
+                           "-", "import_law_pack", "signing_keys", "site_settings", "access_log", "settings", "-",
+                           "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "law_search", "-",
                            "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
@@ -38,6 +39,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("save", N_("&Save"), ("Ctrl+S",), N_("Save the complaint being edited")),
     ActionSpec("submit", N_("Su&bmit"), ("Ctrl+Return", "Ctrl+Enter"),
                N_("Register the new complaint, or submit the open case for approval")),
+    ActionSpec("open_review_bundle", N_("Open review bundle…"), (),
+               N_("Review exported cases offline, without a database connection")),
+    ActionSpec("import_review_bundle", N_("Import review decisions…"), (),
+               N_("Supervisors: apply the decisions made offline in a review bundle")),
     ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
     ActionSpec("signing_keys", N_("Signing &certificates…"), (),
                N_("Import or issue the certificates that sign outcome letters")),

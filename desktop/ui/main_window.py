@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -78,6 +78,13 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.start_queue()
         self.history_status.check()
+        self.live = self._start_live_updates() if background else None
+
+    def _start_live_updates(self) -> QObject:
+        """Queue and open case follow every seat's changes (issue #9)."""
+        from desktop.ui.live_updates import LiveUpdates
+
+        return LiveUpdates(self)
 
     # -- building -----------------------------------------------------------------------------
     def _build_queue(self, background: bool) -> None:
@@ -127,12 +134,14 @@ class MainWindow(QMainWindow):
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
             "site_settings": self.open_site_settings, "access_log": self.open_access_log,
-            "law_search": self.show_law_search,
+            "law_search": self.show_law_search, "open_review_bundle": self.open_review_bundle,
+            "import_review_bundle": self.import_review_bundle,
         }
         self.desk_actions = build_actions(self, handlers)
         # Greyed out for roles the permission table refuses (the services refuse them anyway).
         self.desk_actions["import_law_pack"].setEnabled(allowed(self.services.actor.role, "lawpack.import"))
         self.desk_actions["access_log"].setEnabled(allowed(self.services.actor.role, "audit.read"))
+        self.desk_actions["import_review_bundle"].setEnabled(allowed(self.services.actor.role, "bundle.review"))
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)
@@ -274,6 +283,25 @@ class MainWindow(QMainWindow):
         self.refresh_counts()
         return True
 
+    def open_review_bundle(self, path: Path | None = None, passphrase: str | None = None) -> QWidget | None:
+        from desktop.ui.review.desk import open_review_window
+
+        window = open_review_window(self, self.services.actor.login, path, passphrase)
+        if window is not None:
+            window.setParent(self, window.windowFlags())
+        return window
+
+    def import_review_bundle(self, path: Path | None = None, passphrase: str | None = None) -> object:
+        from desktop.ui.review.desk import import_decisions
+
+        result = import_decisions(self, self.services, path, passphrase)
+        self.queue_model.refresh()
+        self.refresh_counts()
+        record = getattr(self.case_view, "record", None)
+        if result is not None and record is not None and hasattr(self.case_view, "show_case"):
+            self.case_view.show_case(record.number)
+        return result
+
     def about(self) -> None:
         QMessageBox.about(self, _("About Complaint Desk"), _(
             "Complaint Desk registers telecom complaints, keeps their statutory reply deadlines "
@@ -334,10 +362,11 @@ class MainWindow(QMainWindow):
 
         if not allowed(self.services.actor.role, "lawpack.import"):
             return False
-        new_pack = import_law_pack(self, self.services.law_pack, folder or choose_pack_folder(self), self.services)
-        if new_pack is None:
+        chosen = folder or choose_pack_folder(self)
+        new_pack = import_law_pack(self, self.services.law_pack, chosen, self.services)  # verified, audited
+        if new_pack is None or chosen is None:
             return False
-        self.services.use_law_pack(new_pack)
+        self.services.share_law_pack(chosen)  # every seat's next operation uses it
         old_panel = self.law_dock.widget()
         if old_panel is not None:
             old_panel.deleteLater()
@@ -419,6 +448,9 @@ class MainWindow(QMainWindow):
             save_draft()  # never lose a half-typed complaint; the form offers it back next time
         self.save_layout()
         self.tick_timer.stop()
+        stop_live = getattr(self.live, "stop", None)
+        if callable(stop_live):
+            stop_live()
         self.tray.hide()
         remove_language_listener(self._language_listener)
         self.runner.wait(5000)

@@ -14,7 +14,7 @@ import os
 import pkgutil
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,19 @@ from desktop.domain.intake import parse_input
 from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.index import LawIndex
-from desktop.letters.keys import create_site_ca, import_trust_root, issue_agent_certificate
+from desktop.letters.audit_key import issue_audit_certificate
+from desktop.letters.keys import (
+    create_site_ca,
+    identity_from_file,
+    import_trust_root,
+    issue_agent_certificate,
+    load_key_and_chain,
+    open_site_ca,
+    site_trust_roots,
+)
 from desktop.services.app import AppServices
+from desktop.services.audit import AuditService
+from desktop.services.bundles import BundleService, ReviewNoteService
 from desktop.services.errors import PermissionDeniedError
 from desktop.services.permissions import NO_ACTOR, ROLES, RULES, allowed, required_action
 from desktop.services.privacy import AccessQuery
@@ -75,6 +86,28 @@ def key_files(seat: AppServices) -> tuple[Path, Path]:
         import_trust_root(folder / "ca" / "ca.pem")
         issue_agent_certificate(ca, "矩阵坐席", KEY_PASS, directory=folder / "agent")
     return folder / "ca" / "ca.pem", next((folder / "agent").glob("*.p12"))
+
+
+def audit_key(seat: AppServices) -> Path:
+    """An audit key issued by the matrix site CA (made once per test)."""
+    ca_pem, _p12 = key_files(seat)
+    path = ca_pem.parent.parent / "audit" / "audit.p12"
+    if not path.exists():
+        return issue_audit_certificate(open_site_ca(ca_pem.parent, KEY_PASS), KEY_PASS, path.parent)
+    return path
+
+
+def bundle_round(seat: AppServices, number: str, *, apply: bool) -> object:
+    """Export ``number`` in a review bundle signed with the matrix agent's key (and apply it)."""
+    service = BundleService(seat.sessions, seat.complaints, seat.actor)
+    _ca, p12 = key_files(seat)
+    key, certificate, _chain = load_key_and_chain(identity_from_file(p12), KEY_PASS)
+    path = Path(tempfile.mkdtemp()) / "matrix.cdbundle"
+    exported = service.export(seat.actor, [number], path, passphrase="Juzhen-Bao-2026",
+                              expires_in=timedelta(days=1), key=key, certificate=certificate)
+    if not apply:
+        return exported
+    return service.apply(seat.actor, service.open_for_import(path, "Juzhen-Bao-2026", site_trust_roots()))
 
 
 # One call per guarded method: (seat, number of a case in every seat's scope) -> anything.
@@ -131,6 +164,13 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "KeyService.import_pkcs12": lambda s, n: s.keys.import_pkcs12(s.actor, key_files(s)[1], KEY_PASS),
     "KeyService.record": lambda s, n: s.keys.record(s.actor, "import_law_pack", "law pack test", None, {}),
     "KeyService.events": lambda s, n: s.keys.events(s.actor),
+    "AuditService.checkpoint": lambda s, n: AuditService(s.engine, s.sessions).checkpoint(
+        s.actor, KEY_PASS, audit_key(s), copy_folder=Path(tempfile.mkdtemp())),
+    "ReviewNoteService.add": lambda s, n: ReviewNoteService(s.sessions).add(s.actor, n, "comment", "已阅"),
+    "BundleService.select_numbers": lambda s, n: BundleService(s.sessions, s.complaints, s.actor).select_numbers(
+        numbers=[n]),
+    "BundleService.export": lambda s, n: bundle_round(s, n, apply=False),
+    "BundleService.apply": lambda s, n: bundle_round(s, n, apply=True),
     "PersonalDataService.reveal": lambda s, n: s.privacy.reveal(s.actor, n, "phone", "回访核实"),
     "PersonalDataService.use_without_showing": lambda s, n: s.privacy.use_without_showing(
         s.actor, n, "phone", "回拨客户"),

@@ -73,7 +73,7 @@ def test_1920x1080_at_150_percent(tmp_path: Path, db_url: str) -> None:
     from tests.accounts import open_as
 
     seat = open_as(db_url, "tester", role="admin", display_name="测试员")
-    generate(seat.sessions, seat.complaints, seat.users, seat.actor, 40, seed=7)
+    generate(seat.sessions, seat.complaints, seat.actor, 40, seed=7)
     seat.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "1.5"}
     result = subprocess.run([sys.executable, "-m", "tests.ui.layout_probe", db_url, "1280", "720", str(tmp_path)],

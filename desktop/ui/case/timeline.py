@@ -25,6 +25,8 @@ _KIND_LABELS = {
     "citation": N_("Law cited"),
     "letter": N_("Outcome letter archived"),
     "signature": N_("Customer signature captured"),
+    "review": N_("Supervisor review"),
+    "bundle_export": N_("Exported for offline review"),
 }
 
 

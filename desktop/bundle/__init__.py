@@ -1,0 +1,1 @@
+"""Offline review bundles: the encrypted, signed file and the decision journal beside it."""

@@ -1,0 +1,138 @@
+"""Every seat sees the same truth: two seats (AppServices) on one store, SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from desktop.domain.workflow import Action
+from desktop.services.app import AppServices
+from desktop.store.changes import OpChanges, wait_for
+from tests.accounts import open_as
+from tests.services.test_complaints import sample
+
+
+def _seats(url: str) -> tuple[AppServices, AppServices]:
+    return (open_as(url, "zhuguan", role="supervisor", display_name="王主管"),
+            open_as(url, "zuoxi", role="agent", display_name="李坐席"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_seats(request: pytest.FixtureRequest, db_url: str) -> Iterator[tuple[AppServices, AppServices]]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else db_url
+    a, b = _seats(url)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_changed_deadline_period_holds_on_the_other_seat_without_restart(
+        two_seats: tuple[AppServices, AppServices]) -> None:
+    supervisor, agent = two_seats
+    start = datetime.fromisoformat(sample()["received_at"])
+    before = agent.complaints.preview_deadline(start, "regulator").due_date
+    supervisor.site.set(supervisor.actor, "deadline_rules", {"regulator": 3})
+    after = agent.complaints.preview_deadline(start, "regulator").due_date
+    assert after < before  # the agent's next operation uses the supervisor's new period
+    created = agent.complaints.create(agent.actor, sample(channel="regulator"))
+    assert created.reply_due_date == after
+
+
+def test_imported_calendar_holds_on_the_other_seat(two_seats: tuple[AppServices, AppServices]) -> None:
+    supervisor, agent = two_seats
+    reloads = agent.shared.reloads
+    start = datetime.fromisoformat(sample()["received_at"])
+    agent.complaints.preview_deadline(start)
+    agent.complaints.preview_deadline(start)
+    assert agent.shared.reloads == reloads  # nothing changed: the cached clock is reused
+    supervisor.site.set(supervisor.actor, "operator_name", "某运营商")
+    agent.complaints.preview_deadline(start)
+    assert agent.shared.reloads == reloads + 1
+
+
+def test_law_pack_imported_on_one_seat_is_used_by_the_other(two_seats: tuple[AppServices, AppServices],
+                                                            tmp_path: Path) -> None:
+    from tests.ui.law.test_pack_import import amended_pack
+
+    supervisor, agent = two_seats
+    old = agent.law_pack.pack_version
+    folder = amended_pack(tmp_path)
+    supervisor.share_law_pack(folder)
+    shutil.rmtree(folder)  # the pack lives in the database now, not in anyone's folder
+    assert agent.law_pack.pack_version == "2030-01-02" != old
+    assert agent.citations is not None
+
+
+def test_change_on_one_seat_reaches_the_other_within_a_second(two_seats: tuple[AppServices, AppServices]) -> None:
+    supervisor, agent = two_seats
+    seen: list[OpChanges] = []
+    feed = agent.changes
+    feed.subscribe(seen.append)
+    feed.start()
+    try:
+        record = supervisor.complaints.create(supervisor.actor, sample())
+        started = time.perf_counter()
+        supervisor.complaints.transition(supervisor.actor, record.number, Action.ACKNOWLEDGE)
+        wait_for(lambda: any(c.touches(record.number) and "transition" in c.kinds for c in seen), 5)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        print(f"\n{supervisor.engine.dialect.name}: change visible on the other seat after {elapsed_ms:.1f} ms")
+        assert elapsed_ms < 1000
+        assert all(not c.local for c in seen)
+        local: list[OpChanges] = []
+        feed.subscribe(local.append)
+        agent.complaints.update(agent.actor, record.number, {"resolution": "已退费"}, record.version + 1)
+        assert local and local[0].local and local[0].numbers == {record.number}  # one signal, own changes too
+        supervisor.site.set(supervisor.actor, "site_name", "二号厅")
+        wait_for(lambda: any("site_settings" in c.shared for c in seen), 5)
+    finally:
+        feed.stop()
+
+
+def test_sqlite_poll_sees_nothing_when_nothing_was_committed(services: AppServices) -> None:
+    feed = services.changes
+    assert feed.poll() is True  # first look
+    assert feed.poll() is False
+    feed.stop()
+
+
+def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
+        monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli.main import main
+    from tests.accounts import cli_account
+    from tests.ui.law.test_pack_import import amended_pack
+
+    supervisor = open_as(db_url, "zhuguan", role="supervisor", display_name="王主管")
+    try:
+        folder = amended_pack(tmp_path)
+        supervisor.share_law_pack(folder)
+        shutil.rmtree(folder)
+    finally:
+        supervisor.close()
+    cli_account(monkeypatch, db_url, "zuoxi", role="agent", display_name="李坐席")
+    monkeypatch.setenv("COMPLAINT_DESK_DATA_DIR", str(tmp_path / "another-pc"))  # no pack of its own
+    assert main(["law", "show", "电信条例", "39", "--json"]) == 0
+    assert "20日" in capsys.readouterr().out
+
+
+def test_old_change_log_entries_are_pruned_but_the_shared_revision_stays(services: AppServices) -> None:
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import func, select, update
+
+    from desktop.store.changes import prune_change_log, shared_revision
+    from desktop.store.models import ChangeLogEntry
+
+    services.site.set(services.actor, "site_name", "一号厅")
+    services.complaints.create(services.actor, sample())
+    with services.sessions.begin() as session:
+        revision = shared_revision(session.connection())
+        session.execute(update(ChangeLogEntry).values(at=datetime.now(UTC) - timedelta(days=40)))
+    assert prune_change_log(services.engine) >= 1
+    with services.sessions() as session:
+        assert shared_revision(session.connection()) == revision
+        assert session.execute(select(func.count(ChangeLogEntry.seq))).scalar_one() == 1

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, event, func, insert, select, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.store.models import (
@@ -183,7 +183,8 @@ def prune_change_log(engine: Engine, keep: timedelta = KEEP_CHANGES) -> int:
             result = connection.execute(delete(ChangeLogEntry).where(
                 ChangeLogEntry.at < cutoff, ChangeLogEntry.seq != newest_shared))
             return int(result.rowcount or 0)
-    except OperationalError as error:  # busy: the next seat to open prunes instead
+    except (OperationalError, ProgrammingError) as error:
+        # Busy, or (PostgreSQL) a seat whose role may not delete: an admin's seat prunes instead.
         log.info("change log not pruned: %s", error)
         return 0
 

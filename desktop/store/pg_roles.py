@@ -28,17 +28,27 @@ GROUPS = {"agent": AGENT, "supervisor": SUPERVISOR, "admin": ADMIN}
 _LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{1,63}$")
 
 # Tables every group reads; what each may add to or change (never DELETE, TRUNCATE or DDL).
-READ_ALL = ("users", "complaints", "complaint_links", "complaint_events", "complaint_citations", "letters",
-            "customer_signatures", "number_sequences", "calendar_years", "site_settings", "chain_head",
-            "chain_checkpoints", "alembic_version")
+READ_ALL = ("users", "user_teams", "complaints", "complaint_links", "complaint_events", "complaint_citations",
+            "letters", "customer_signatures", "number_sequences", "calendar_years", "site_settings", "chain_head",
+            "chain_checkpoints", "alembic_version", "case_terms", "change_log", "law_packs", "review_bundles")
+# Sign-in keeps its lock-out counters and a changed password on the user's own row.
+_SIGN_IN_COLUMNS = "UPDATE (failed_attempts, locked_until, password_hash, must_change_password, password_changed_at)"
 WRITES: dict[str, dict[str, str]] = {
     AGENT: {
         "complaints": "INSERT, UPDATE", "complaint_links": "INSERT", "complaint_events": "INSERT",
-        "complaint_citations": "INSERT, UPDATE", "letters": "INSERT", "customer_signatures": "INSERT",
-        "number_sequences": "INSERT, UPDATE", "chain_head": "UPDATE",
+        "complaint_citations": "INSERT, UPDATE, DELETE", "letters": "INSERT", "customer_signatures": "INSERT",
+        "number_sequences": "INSERT, UPDATE", "chain_head": "UPDATE", "users": _SIGN_IN_COLUMNS,
+        # Append-only records every seat writes: who did what (no UPDATE, no DELETE).
+        # (SELECT of the id only: an INSERT … RETURNING id needs it; the records stay unreadable.)
+        "audit_events": "INSERT, SELECT (id)", "personal_data_access": "INSERT, SELECT (id)",
+        "key_events": "INSERT, SELECT (id)",
+        "change_log": "INSERT", "case_terms": "INSERT",
     },
-    SUPERVISOR: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE"},
-    ADMIN: {"users": "INSERT, UPDATE", "chain_checkpoints": "INSERT"},
+    SUPERVISOR: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE",
+                 "review_bundles": "INSERT, UPDATE"},
+    ADMIN: {"users": "INSERT, UPDATE", "user_teams": "INSERT, UPDATE, DELETE", "chain_checkpoints": "INSERT",
+            "law_packs": "INSERT, UPDATE", "audit_events": "SELECT", "personal_data_access": "SELECT",
+            "key_events": "SELECT", "change_log": "DELETE"},
 }
 # Tables whose rows belong to a complaint and are visible exactly when the complaint is.
 CHILD_TABLES = ("complaint_links", "complaint_citations", "letters", "customer_signatures")

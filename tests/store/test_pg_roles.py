@@ -23,6 +23,7 @@ from desktop.services.errors import NotFoundError
 from desktop.store import pg_roles
 from desktop.store.db import create_db_engine
 from desktop.store.migrate import upgrade_to_head
+from tests import accounts
 from tests.accounts import cli_account, open_as
 
 pytestmark = pytest.mark.postgres
@@ -68,9 +69,10 @@ def site(postgres_url: str, postgres_server: str) -> Iterator[Site]:
         pg_roles.apply_grants(connection)  # what `complaint-desk db grant-setup` does
         for login, (role, team) in SEATS.items():
             connection.execute(sqlalchemy.text(
-                "INSERT INTO users (login, display_name, role, team, active, created_at) "
-                "VALUES (:login, :login, :role, :team, true, :at)"),
-                {"login": login, "role": role, "team": team, "at": datetime.now(UTC)})
+                "INSERT INTO users (login, display_name, role, team, active, created_at, password_hash, "
+                "failed_attempts, must_change_password) "
+                "VALUES (:login, :login, :role, :team, true, :at, :hash, 0, false)"),
+                {"login": login, "role": role, "team": team, "at": datetime.now(UTC), "hash": accounts.test_password_hash()})
             pg_roles.create_login_role(connection, login, PASSWORD, role)
     superuser.dispose()
     yield Site(postgres_url)

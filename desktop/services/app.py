@@ -15,10 +15,12 @@ from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService, _Clock
 from desktop.services.letters import LetterService
+from desktop.services.quality import QualityService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
+from desktop.services.supervision import SupervisionService
 from desktop.services.users import UserService, default_login
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
 from desktop.store.migrate import upgrade_to_head
@@ -73,6 +75,16 @@ class AppServices:
     def stats(self) -> StatsService:
         """Supervisor statistics (agents get their own cases' figures)."""
         return StatsService(self.sessions, self.actor)
+
+    @cached_property
+    def supervision(self) -> SupervisionService:
+        """Approvals, returns for rework, reassignment and the team board."""
+        return SupervisionService(self.sessions, self.complaints)
+
+    @cached_property
+    def quality(self) -> QualityService:
+        """Quality review (质检) samples and scores."""
+        return QualityService(self.sessions)
 
     def letters_content(self, number: str) -> LetterContent:
         return self.letters.content(number)

@@ -18,6 +18,7 @@ from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalend
 from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
+from desktop.services.approvals import enforce_step
 from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.errors import ConcurrentEditError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
@@ -272,6 +273,7 @@ class ComplaintService:
             before = {k: _jsonable(getattr(row, k)) for k in _TRANSITION_FIELDS}
             now = utc_now()
             restart = apply_step(row, action, details, reason, now)
+            enforce_step(session, actor, row, action, current)  # approval policy, supervisor-only steps
             if restart is not None:
                 self._restart_clock(row, restart)
             row.status = target.value

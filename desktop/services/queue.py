@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
+from desktop.services.approvals import awaiting_approval_condition
 from desktop.services.records import Actor, ComplaintSummary
 from desktop.services.search import (
     ParsedSearch,
@@ -49,6 +50,7 @@ class QueueFilter(StrEnum):
     DUE_SOON = "due_soon"
     AWAITING_FOLLOW_UP = "awaiting_follow_up"
     INVALID = "invalid"
+    AWAITING_MY_APPROVAL = "awaiting_my_approval"
     ALL = "all"
 
 
@@ -145,6 +147,8 @@ class QueueService:
             return Complaint.status == Status.REPLIED.value
         if f == QueueFilter.INVALID:
             return Complaint.status == Status.INVALID.value
+        if f == QueueFilter.AWAITING_MY_APPROVAL:
+            return awaiting_approval_condition(self._actor)
         return None
 
     def _where(self, statement: Select[Any], query: QueueQuery, now: datetime, *,

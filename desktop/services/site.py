@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.domain.approval import DEFAULT_POLICY
+from desktop.domain.quality import DEFAULT_CHECKLIST
 from desktop.services.records import Actor
 from desktop.services.users import require_supervisor
 from desktop.store.models import SiteSetting
@@ -18,6 +20,9 @@ SITE_DEFAULTS: dict[str, Any] = {
     "site_name": "客户服务中心",
     "site_address": "",
     "deadline_rules": {},  # rule code -> amount, overriding the bundled defaults
+    "approval_policy": dict(DEFAULT_POLICY),  # which cases need approval (desktop/domain/approval.py)
+    "qa_checklist": list(DEFAULT_CHECKLIST),  # quality review items and weights (desktop/domain/quality.py)
+    "auto_assign": "off",  # new complaints: off, round_robin, least_load (desktop/services/supervision.py)
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -98,6 +99,12 @@ class Complaint(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    # A supervisor's approval (migration supervisor_0006): valid only while the resolution and
+    # compensation still match ``approval_basis`` (desktop/domain/approval.py).
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approval_basis: Mapped[str | None] = mapped_column(String(64))
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook
     __table_args__ = (
         Index("ix_complaints_open_due", "is_open", "reply_due_at"),
@@ -118,6 +125,28 @@ class Complaint(Base):
               "validity", "status", "reply_due_at", "reply_at", "received_at", "satisfaction", "compensation",
               "appeal_date", "phone"),
     )
+
+
+class QaReview(Base):
+    """A quality review (质检) of one sampled case, scored against the site's checklist."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the case's owner when sampled
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM (Beijing) the case was closed in
+    reason: Mapped[str] = mapped_column(String(24))  # random, appeal, low_satisfaction
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    items: Mapped[str] = mapped_column(Text, default="{}")  # JSON: item key -> {"points", "comment"}
+    comment: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)  # 0–100, None until scored
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    sampled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    scored_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook
+    __table_args__ = (Index("ix_qa_reviews_month_agent", "month", "agent_id"),)
 
 
 class ComplaintLink(Base):

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "desktop.cli.letter_commands",
     "desktop.cli.key_commands",
     "desktop.cli.stats_commands",
+    "desktop.cli.supervisor_commands",
 )
 
 

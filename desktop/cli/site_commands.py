@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from desktop.cli.context import CliContext, CliError
+from desktop.cli.supervisor_commands import SITE_KEYS as SUPERVISOR_KEYS
+from desktop.cli.supervisor_commands import parse_site_value
 from desktop.domain.deadlines import DEFAULT_RULES, build_rules
 from desktop.i18n import _
 from desktop.services.complaints import RULES_CHANGED_NOTE
@@ -45,6 +47,8 @@ def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _parse_value(key: str, raw: str) -> Any:
+    if key in SUPERVISOR_KEYS:
+        return parse_site_value(key, raw)
     if key != "deadline_rules":
         text = raw.strip()
         if not text and key != "site_address":

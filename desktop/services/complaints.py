@@ -19,6 +19,7 @@ from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.approvals import enforce_step
+from desktop.services.assignment import pick_assignee
 from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.errors import ConcurrentEditError
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
@@ -140,6 +141,7 @@ class ComplaintService:
             created_by_id=actor.id,
             updated_at=now,
         )
+        row.assigned_agent_id = pick_assignee(session, actor) or actor.id  # site's auto-assignment
         session.add(row)
         session.flush()
         add_event(session, row.id, actor, "created", note=None, changes={})

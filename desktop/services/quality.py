@@ -89,15 +89,19 @@ class QualityService:
         with self._sessions.begin() as session:
             rows = session.execute(
                 select(c.id, c.number, c.assigned_agent_id, c.appeal_date, c.satisfaction)
-                .where(c.status == Status.CLOSED.value, c.closed_at >= start, c.closed_at < end,
-                       c.id.not_in(select(QaReview.complaint_id)))
+                .where(c.status == Status.CLOSED.value, c.closed_at >= start, c.closed_at < end)
                 .order_by(c.id)
             ).all()
+            ids = [r.id for r in rows]
+            sampled_before = set(session.execute(
+                select(QaReview.complaint_id).where(QaReview.complaint_id.in_(ids))).scalars()) if ids else set()
             if actor.role == "supervisor" and actor.team is not None:
                 team = set(session.execute(select(User.id).where(User.team == actor.team)).scalars())
                 rows = [r for r in rows if r.assigned_agent_id in team]
             chosen: dict[int, tuple[Any, str]] = {}
             for r in rows:
+                if r.id in sampled_before:
+                    continue
                 if r.appeal_date is not None:
                     chosen[r.id] = (r, "appeal")
                 elif r.satisfaction is not None and r.satisfaction <= 2:
@@ -107,8 +111,8 @@ class QualityService:
                 per_agent[r.assigned_agent_id].append(r)
             for cases in per_agent.values():
                 wanted = math.ceil(len(cases) * percent / 100)
-                already = sum(1 for r in cases if r.id in chosen)
-                pool = [r for r in cases if r.id not in chosen]
+                already = sum(1 for r in cases if r.id in chosen or r.id in sampled_before)
+                pool = [r for r in cases if r.id not in chosen and r.id not in sampled_before]
                 for r in picker.sample(pool, max(0, min(len(pool), wanted - already))):
                     chosen[r.id] = (r, "random")
             now = datetime.now(UTC)

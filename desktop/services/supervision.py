@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.approval import approval_basis
@@ -29,8 +29,6 @@ from desktop.services.records import Actor, ComplaintRecord
 from desktop.store.models import Complaint, User
 
 DUE_SOON_DAYS = 3
-
-
 @dataclass(frozen=True)
 class TeamLoad:
     """One team-board row: an agent's workload now."""
@@ -161,7 +159,7 @@ class SupervisionService:
         is_open = c.is_open.is_(True)
 
         def count_if(*conditions: Any) -> Any:
-            return func.count(func.nullif(and_(*conditions), False))
+            return func.count(case((and_(*conditions), 1)))
 
         users = select(User).where(User.active.is_(True), User.role == "agent").order_by(User.login)
         if actor.role == "supervisor" and actor.team is not None:

@@ -22,12 +22,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("approved_at", UtcDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("approved_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("approval_basis", sa.String(length=64), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_complaints_approved_by_id_users", "users", ["approved_by_id"], ["id"])
+    # Plain ADD COLUMN on both backends: a batch copy of ``complaints`` on SQLite would drop the
+    # triggers other revisions keep on it (the search index's, for one).
+    op.add_column("complaints", sa.Column("approved_at", UtcDateTime(), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE complaints ADD COLUMN approved_by_id INTEGER REFERENCES users (id)")
+    else:
+        op.add_column("complaints", sa.Column("approved_by_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_complaints_approved_by_id_users", "complaints", "users",
+                              ["approved_by_id"], ["id"])
+    op.add_column("complaints", sa.Column("approval_basis", sa.String(length=64), nullable=True))
     op.create_table(
         "qa_reviews",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -55,8 +59,17 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_qa_reviews_month_agent", table_name="qa_reviews")
     op.drop_table("qa_reviews")
-    with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_complaints_approved_by_id_users", type_="foreignkey")
-        batch_op.drop_column("approval_basis")
-        batch_op.drop_column("approved_by_id")
-        batch_op.drop_column("approved_at")
+    if op.get_bind().dialect.name == "sqlite":
+        # The table copy drops the triggers on ``complaints``: keep their text and put them back.
+        triggers = op.get_bind().exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'complaints'").scalars().all()
+        with op.batch_alter_table("complaints", schema=None) as batch_op:
+            batch_op.drop_column("approval_basis")
+            batch_op.drop_column("approved_by_id")
+            batch_op.drop_column("approved_at")
+        for sql in triggers:
+            op.execute(sql)
+        return
+    op.drop_constraint("fk_complaints_approved_by_id_users", "complaints", type_="foreignkey")
+    for column in ("approval_basis", "approved_by_id", "approved_at"):
+        op.drop_column("complaints", column)

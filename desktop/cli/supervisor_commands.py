@@ -23,10 +23,9 @@ from desktop.services.errors import ServiceError
 from desktop.services.records import ComplaintRecord
 
 T = TypeVar("T")
-_SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def register_complaint_actions(commands: _SubParsers) -> None:
+def register_complaint_actions(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Called by ``complaint_commands.register`` to add the supervisor's steps to ``complaint``."""
     approve = commands.add_parser("approve", help=_("approve a case awaiting approval (supervisors)"))
     approve.add_argument("number")
@@ -46,7 +45,7 @@ def register_complaint_actions(commands: _SubParsers) -> None:
     move.set_defaults(handler=handle_reassign)
 
 
-def register(subparsers: _SubParsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     team = subparsers.add_parser("team", help=_("the supervisor's view of the team"))
     team_commands = team.add_subparsers(dest="team_command", required=True, metavar="ACTION")
     board = team_commands.add_parser("board", help=_("open, due and overdue cases per agent"))

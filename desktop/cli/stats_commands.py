@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.codes import category_label, channel_label
 from desktop.i18n import _
+from desktop.reports.cli import REPORT_FORMATS, write_report
 from desktop.services.stats import Figures, Period, PeriodError, Statistics, beijing_today, parse_day
 
 
@@ -16,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help=_("first receipt day (default: the first day of this month)"))
     parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=_("last receipt day (default: today)"))
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
+    parser.add_argument("--format", choices=REPORT_FORMATS, help=_("write the report as PDF or XLSX (with --out)"))
+    parser.add_argument("--out", metavar="FILE", help=_("where to write the report"))
     parser.set_defaults(handler=handle)
 
 
@@ -26,7 +30,12 @@ def handle(args: argparse.Namespace, ctx: CliContext) -> int:
         period = Period(start, end)
     except PeriodError as error:
         raise CliError(str(error)) from None
+    if bool(args.format) != bool(args.out):
+        raise CliError(_("--format and --out go together, e.g. --format pdf --out report.pdf"))
     stats = ctx.services().stats.compute(period)
+    if args.format:
+        write_report(ctx, stats, args.format, Path(args.out))
+        return 0
     ctx.emit(stats.to_json(), _text(stats))
     return 0
 

@@ -21,7 +21,7 @@ from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
 from desktop.i18n import _
 from desktop.services.records import Actor
-from desktop.store.models import Complaint, User
+from desktop.store.models import Complaint, QaReview, User
 
 WEEKLY_AFTER_DAYS = 62  # longer ranges are charted per week: 366 daily bars are unreadable
 MAX_RANGE_DAYS = 3 * 366 + 1
@@ -91,6 +91,7 @@ class _ReplyRates:
 
     replied_on_time: int
     replied_late: int
+    unanswered_late: int
     satisfaction_sum: int
     satisfaction_count: int
 
@@ -99,9 +100,14 @@ class _ReplyRates:
         return self.replied_on_time + self.replied_late
 
     @property
+    def late(self) -> int:
+        """Replied after the deadline, or still unanswered once it passed (desktop/domain/figures.py)."""
+        return self.replied_late + self.unanswered_late
+
+    @property
     def on_time_rate(self) -> float | None:
-        """Share of replies sent by their deadline; None when nothing was replied."""
-        return _ratio(self.replied_on_time, self.replied)
+        """Share of the complaints owed a reply that were answered by their deadline; None when none was owed."""
+        return _ratio(self.replied_on_time, self.replied_on_time + self.late)
 
     @property
     def satisfaction_average(self) -> float | None:
@@ -119,6 +125,7 @@ class Figures(_ReplyRates):
     overdue_open: int
     replied_on_time: int
     replied_late: int
+    unanswered_late: int
     satisfaction_sum: int
     satisfaction_count: int
 
@@ -127,11 +134,12 @@ class Figures(_ReplyRates):
                        overdue_open=self.overdue_open + other.overdue_open,
                        replied_on_time=self.replied_on_time + other.replied_on_time,
                        replied_late=self.replied_late + other.replied_late,
+                       unanswered_late=self.unanswered_late + other.unanswered_late,
                        satisfaction_sum=self.satisfaction_sum + other.satisfaction_sum,
                        satisfaction_count=self.satisfaction_count + other.satisfaction_count)
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "replied": self.replied, "on_time_rate": self.on_time_rate,
+        return {**asdict(self), "replied": self.replied, "late": self.late, "on_time_rate": self.on_time_rate,
                 "satisfaction_average": self.satisfaction_average}
 
 
@@ -144,6 +152,7 @@ class Totals(_ReplyRates):
     overdue_open: int
     replied_on_time: int
     replied_late: int
+    unanswered_late: int
     reply_days_sum: float
     repeat_numbers: int  # phone numbers with more than one complaint in the period
     repeat_complaints: int  # the complaints those numbers made
@@ -152,16 +161,27 @@ class Totals(_ReplyRates):
     compensation_cases: int
     satisfaction_sum: int
     satisfaction_count: int
+    qa_average: float | None = None  # quality review score out of 100 (desktop/domain/figures.py)
+    qa_reviews: int = 0
 
     @property
     def average_reply_days(self) -> float | None:
         return self.reply_days_sum / self.replied if self.replied else None
 
+    @property
+    def repeat_rate(self) -> float | None:
+        return _ratio(self.repeat_complaints, self.received)
+
+    @property
+    def appeal_rate(self) -> float | None:
+        return _ratio(self.appeals, self.received)
+
     def to_json(self) -> dict[str, Any]:
         payload = asdict(self)
-        payload.update(compensation=str(self.compensation), replied=self.replied, on_time_rate=self.on_time_rate,
-                       average_reply_days=self.average_reply_days,
-                       satisfaction_average=self.satisfaction_average)
+        payload.update(compensation=str(self.compensation), replied=self.replied, late=self.late,
+                       on_time_rate=self.on_time_rate, average_reply_days=self.average_reply_days,
+                       satisfaction_average=self.satisfaction_average, repeat_rate=self.repeat_rate,
+                       appeal_rate=self.appeal_rate)
         return payload
 
 
@@ -207,18 +227,21 @@ class StatsService:
     def compute(self, period: Period, *, now: datetime | None = None) -> Statistics:
         """All figures for complaints received (Beijing day) within ``period``."""
         now = now or datetime.now(UTC)
+        period_end = datetime.combine(period.end + timedelta(days=1), datetime.min.time(), BEIJING)
+        cutoff = min(now, period_end.astimezone(UTC))  # "late" is judged as of the period's end, or now
         own = not self._actor.is_supervisor
         scope: list[ColumnElement[bool]] = [Complaint.received_day.between(period.start, period.end)]
         if own:
             scope.append(Complaint.assigned_agent_id == self._actor.id)
         with self._sessions() as session:
-            cube = self._cube(session, scope, now)
-            by_day = self._by_day(session, scope, now)
+            cube = self._cube(session, scope, now, cutoff)
+            by_day = self._by_day(session, scope, now, cutoff)
             repeats = self._repeats(session, scope)
+            qa = self._qa(session, scope)
             names = self._agent_names(session, {row.agent_id for row in cube}) if not own else {}
         return Statistics(
             period=period, scope="own" if own else "all", computed_at=now,
-            totals=_totals(cube, repeats),
+            totals=replace(_totals(cube, repeats), qa_average=qa[0], qa_reviews=qa[1]),
             by_category=_roll_up(cube, lambda row: row.category),
             by_channel=_roll_up(cube, lambda row: row.channel),
             by_time=_weekly(by_day) if period.bucket == "week" else by_day,
@@ -227,7 +250,7 @@ class StatsService:
 
     # -- queries ---------------------------------------------------------------------------------
     @staticmethod
-    def _figure_columns(now: datetime) -> list[ColumnElement[Any]]:
+    def _figure_columns(now: datetime, cutoff: datetime) -> list[ColumnElement[Any]]:
         c = Complaint
         return [
             func.count().label("received"),
@@ -235,11 +258,14 @@ class StatsService:
             _count_if(and_(c.is_open.is_(True), c.reply_due_at < now)).label("overdue_open"),
             _count_if(c.reply_at <= c.reply_due_at).label("replied_on_time"),
             _count_if(c.reply_at > c.reply_due_at).label("replied_late"),
+            _count_if(and_(c.reply_at.is_(None), c.is_open.is_(True), c.reply_due_at < cutoff))
+            .label("unanswered_late"),
             func.coalesce(func.sum(c.satisfaction), 0).label("satisfaction_sum"),
             func.count(c.satisfaction).label("satisfaction_count"),
         ]
 
-    def _cube(self, session: Session, scope: Sequence[ColumnElement[bool]], now: datetime) -> list[_CubeRow]:
+    def _cube(self, session: Session, scope: Sequence[ColumnElement[bool]], now: datetime,
+              cutoff: datetime) -> list[_CubeRow]:
         """One scan grouped by category × channel × agent (at most a few hundred groups).
 
         Every figure is a count or a sum, so totals and the three breakdowns are exact roll-ups of
@@ -249,7 +275,7 @@ class StatsService:
         fen = type_coerce(c.compensation, BigInteger)  # the raw stored fen, not the yuan TypeDecorator
         query = (
             select(
-                c.category, c.channel, c.assigned_agent_id.label("agent_id"), *self._figure_columns(now),
+                c.category, c.channel, c.assigned_agent_id.label("agent_id"), *self._figure_columns(now, cutoff),
                 _count_if(c.validity == "valid").label("valid"),
                 _count_if(c.validity == "invalid").label("invalid"),
                 func.coalesce(func.sum(case((c.reply_at.is_not(None),
@@ -269,9 +295,10 @@ class StatsService:
                          compensation_fen=int(row.compensation_fen), compensation_cases=row.compensation_cases)
                 for row in session.execute(query)]
 
-    def _by_day(self, session: Session, scope: Sequence[ColumnElement[bool]], now: datetime) -> list[Figures]:
+    def _by_day(self, session: Session, scope: Sequence[ColumnElement[bool]], now: datetime,
+                cutoff: datetime) -> list[Figures]:
         day = Complaint.received_day
-        query = select(day.label("key"), *self._figure_columns(now)).where(*scope).group_by(day).order_by(day)
+        query = select(day.label("key"), *self._figure_columns(now, cutoff)).where(*scope).group_by(day).order_by(day)
         return [_figures(row, row.key.isoformat(), None) for row in session.execute(query)]
 
     @staticmethod
@@ -281,6 +308,15 @@ class StatsService:
             return {}
         rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
         return {str(user_id): name for user_id, name in rows}
+
+    @staticmethod
+    def _qa(session: Session, scope: Sequence[ColumnElement[bool]]) -> tuple[float | None, int]:
+        """Average quality review score of the scored reviews of the complaints in scope."""
+        query = (select(func.avg(QaReview.score), func.count(QaReview.score))
+                 .join(Complaint, Complaint.id == QaReview.complaint_id)
+                 .where(*scope, QaReview.score.is_not(None)))
+        average, count = session.execute(query).one()
+        return (None if average is None else float(average)), int(count)
 
     @staticmethod
     def _repeats(session: Session, scope: Sequence[ColumnElement[bool]]) -> tuple[int, int]:
@@ -315,7 +351,8 @@ def _days_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
 def _figures(row: Any, key: str, name: str | None) -> Figures:
     return Figures(key=key, name=name, received=row.received, open=row.open, overdue_open=row.overdue_open,
                    replied_on_time=row.replied_on_time, replied_late=row.replied_late,
-                   satisfaction_sum=int(row.satisfaction_sum), satisfaction_count=row.satisfaction_count)
+                   unanswered_late=row.unanswered_late, satisfaction_sum=int(row.satisfaction_sum),
+                   satisfaction_count=row.satisfaction_count)
 
 
 def _roll_up(cube: list[_CubeRow], key: Callable[[_CubeRow], str],
@@ -339,6 +376,7 @@ def _totals(cube: list[_CubeRow], repeats: tuple[int, int]) -> Totals:
         overdue_open=sum(f.overdue_open for f in figures),
         replied_on_time=sum(f.replied_on_time for f in figures),
         replied_late=sum(f.replied_late for f in figures),
+        unanswered_late=sum(f.unanswered_late for f in figures),
         reply_days_sum=sum(row.reply_days_sum for row in cube),
         repeat_numbers=repeats[0], repeat_complaints=repeats[1], appeals=sum(row.appeals for row in cube),
         compensation=(Decimal(fen) / 100).quantize(Decimal("0.01")),

@@ -53,7 +53,7 @@ def test_dialog_shows_known_totals_and_tables(qtbot: object, qtmodeltester: obje
     assert _kpi(dialog, "validity") == "6 / 1"
     assert _kpi(dialog, "overdue") == "1"
     assert _kpi(dialog, "on_time") == "1 / 2"
-    assert _kpi(dialog, "on_time_rate") == "33.3%"
+    assert _kpi(dialog, "on_time_rate") == "25%"
     assert _kpi(dialog, "repeats") == "1 (3)"
     assert "62.34" in _kpi(dialog, "compensation")
     assert _kpi(dialog, "satisfaction") == "3 (2)"

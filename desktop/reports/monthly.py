@@ -188,7 +188,7 @@ def render_pdf(stats: Statistics, site_name: str = "") -> bytes:
 def _canvas_class(font: str) -> Any:
     from reportlab.pdfgen.canvas import Canvas
 
-    class ReportCanvas(Canvas):
+    class ReportCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type information
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["initialFontName"] = font  # else an unembedded Helvetica is declared
             super().__init__(*args, **kwargs)

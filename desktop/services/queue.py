@@ -84,6 +84,7 @@ class QueueQuery:
     sort: str = "reply_due_at"
     descending: bool = False
     search: str = ""
+    agent_id: int | None = None  # only this agent's cases (the team board's double-click)
 
     def with_(self, **changes: Any) -> QueueQuery:
         return replace(self, **changes)
@@ -154,6 +155,8 @@ class QueueService:
     def _where(self, statement: Select[Any], query: QueueQuery, now: datetime, *,
                parsed: ParsedSearch | None = None, drive_from_filter: bool = False) -> Select[Any]:
         parsed = parsed if parsed is not None else parse_search(query.search)
+        if query.agent_id is not None:
+            statement = statement.where(Complaint.assigned_agent_id == query.agent_id)
         for condition in (self._filter_condition(query.filter, now),
                           search_condition(parsed, self._dialect, drive_from_filter=drive_from_filter)):
             if condition is not None:
@@ -167,7 +170,7 @@ class QueueService:
     def _plain_statement(self, query: QueueQuery, parsed: ParsedSearch, now: datetime, descending: bool,
                          offset: int, limit: int) -> Select[Any]:
         cacheable = parsed.kind == SearchKind.NONE and query.filter not in _CLOCK_FILTERS
-        key = (query.filter, query.sort, descending, offset, limit)
+        key = (query.filter, query.sort, descending, offset, limit, query.agent_id)
         statement = self._statements.get(key) if cacheable else None
         if statement is None:
             statement = self._where(summary_select(), query, now, parsed=parsed).order_by(

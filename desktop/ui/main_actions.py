@@ -27,7 +27,8 @@ class ActionSpec:
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys",
                            "site_settings", "settings", "-", "quit")),
-    ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
+    ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics",
+                           "approvals", "team_board", "quality_review")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
 )
@@ -52,6 +53,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_case", N_("&Open case"), ("F2",), N_("Show the selected case")),
     ActionSpec("statistics", N_("&Statistics…"), ("Ctrl+Shift+T",),
                N_("Complaint figures for a period (supervisors also see each agent)")),
+    ActionSpec("approvals", N_("&Approvals…"), ("Ctrl+Shift+A",),
+               N_("Supervisors: cases awaiting your approval, with the letter that would go out")),
+    ActionSpec("team_board", N_("Team &board…"), ("Ctrl+Shift+B",),
+               N_("Supervisors: each agent's open, due and overdue cases")),
+    ActionSpec("quality_review", N_("&Quality review…"), ("Ctrl+Shift+Q",),
+               N_("Quality review (质检) of closed cases; agents see their own reviews")),
     ActionSpec("about", N_("&About Complaint Desk")),
 )
 

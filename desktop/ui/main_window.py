@@ -37,6 +37,7 @@ from desktop.ui.queue.model import QueueModel
 from desktop.ui.queue.state import SAVED_FILTERS
 from desktop.ui.queue.view import QueueView
 from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.supervisor import desk as supervisor_desk
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.tray import DeskTray
 
@@ -113,9 +114,15 @@ class MainWindow(QMainWindow):
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
             "site_settings": self.open_site_settings,
+            # The supervisor's windows (desktop/ui/supervisor/desk.py).
+            "approvals": lambda: supervisor_desk.open_approvals(self, self),
+            "team_board": lambda: supervisor_desk.open_team_board(self, self),
+            "quality_review": lambda: supervisor_desk.open_quality(self, self),
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
+        for name in ("approvals", "team_board"):
+            self.desk_actions[name].setEnabled(self.services.actor.is_supervisor)
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)

@@ -133,8 +133,8 @@ class QueueView(QWidget):
 
     def set_filter(self, f: QueueFilter) -> None:
         self.filter_buttons[f].setChecked(True)
-        if f != self.model.query.filter:
-            self.model.set_query(self.model.query.with_(filter=f))
+        if f != self.model.query.filter or self.model.query.agent_id is not None:
+            self.model.set_query(self.model.query.with_(filter=f, agent_id=None))
             self.filter_changed.emit(f.value)
 
     def apply_search(self) -> None:

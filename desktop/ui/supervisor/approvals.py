@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -225,6 +225,15 @@ class ApprovalDialog(QDialog):
     def _fail(self, text: str) -> None:
         self.message.setStyleSheet(_ERROR_STYLE)
         self.message.setText(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # A line edit lets Ctrl+Return through without triggering the button's shortcut: take it here.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if self.approve_button.isEnabled():
+                self.approve()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         self.runner.wait(10000)

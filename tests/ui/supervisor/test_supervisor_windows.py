@@ -1,0 +1,154 @@
+"""The approval queue, the team board and the quality review form on a real store with real seats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+
+from desktop.domain.codes import Status
+from desktop.domain.deadlines import BEIJING
+from desktop.domain.workflow import Action
+from desktop.paths import resource_path
+from desktop.services.app import AppServices
+from desktop.services.queue import QueueFilter
+from desktop.settings import Settings
+from desktop.ui.main_window import MainWindow
+from desktop.ui.supervisor.approvals import ApprovalDialog
+from desktop.ui.supervisor.quality import QualityReviewDialog
+from desktop.ui.supervisor.team_board import TeamBoardDialog
+from tests.accounts import open_as
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")  # the offscreen platform
+
+
+@pytest.fixture(autouse=True)
+def _cjk_font(qapp: object) -> None:
+    QFontDatabase.addApplicationFont(str(resource_path("fonts/DroidSansFallbackFull.ttf")))
+
+
+@pytest.fixture
+def seats(services: AppServices, db_url: str) -> Iterator[dict[str, AppServices]]:
+    opened = {
+        "lead": open_as(db_url, "lead1", role="supervisor", display_name="李组长", team="一班"),
+        "wang": open_as(db_url, "wang", role="agent", display_name="王芳", team="一班"),
+        "zhou": open_as(db_url, "zhou", role="agent", display_name="周杰", team="一班"),
+    }
+    yield opened
+    for seat in opened.values():
+        seat.close()
+
+
+def _pending(seat: AppServices, compensation: str = "300") -> str:
+    c, actor = seat.complaints, seat.actor
+    number = c.create(actor, {
+        "received_at": (datetime.now(BEIJING) - timedelta(hours=2)).isoformat(), "channel": "hotline",
+        "category": "billing", "customer_name": "张三", "phone": "13800000001",
+        "description": "客户反映本月话费多扣 300 元。", "demand": "要求退还多扣费用"}).number
+    c.transition(actor, number, Action.ACKNOWLEDGE)
+    c.transition(actor, number, Action.INVESTIGATE)
+    c.update(actor, number, {"investigation_notes": "经核查，系统重复扣费。", "resolution": "退还多扣话费 300 元",
+                             "compensation": compensation}, c.get(number).version)
+    c.transition(actor, number, Action.SUBMIT_FOR_APPROVAL)
+    return number
+
+
+def _closed(seat: AppServices) -> str:
+    c, actor = seat.complaints, seat.actor
+    number = c.create(actor, {
+        "received_at": (datetime.now(BEIJING) - timedelta(hours=3)).isoformat(), "channel": "hotline",
+        "category": "network", "customer_name": "李四", "phone": "13900000002", "description": "无信号",
+        "demand": "修复"}).number
+    for action in (Action.ACKNOWLEDGE, Action.INVESTIGATE):
+        c.transition(actor, number, action)
+    c.transition(actor, number, Action.REPLY, details={"resolution": "已修复基站", "reply_method": "phone"})
+    c.transition(actor, number, Action.FOLLOW_UP, details={"satisfaction": 2})
+    c.transition(actor, number, Action.CLOSE)
+    return number
+
+
+def test_approval_window_shows_the_proposal_and_letter_and_decides(qtbot: object,
+                                                                   seats: dict[str, AppServices]) -> None:
+    first, second = _pending(seats["wang"]), _pending(seats["wang"], "150")
+    dialog = ApprovalDialog(seats["lead"])
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    with qtbot.waitSignal(dialog.letter_shown, timeout=20000) as shown:  # type: ignore[attr-defined]
+        dialog.show()
+    qtbot.waitExposed(dialog)  # type: ignore[attr-defined]
+    dialog.activateWindow()
+    assert shown.args == [first] and dialog.numbers() == [first, second]
+    assert dialog.document.pageCount() >= 1  # the unsigned letter, rendered off the GUI thread
+    html = dialog.details.toPlainText()
+    assert "退还多扣话费 300 元" in html and "待审批的处理方案" in html
+    dialog.return_for_rework()  # no reason typed: refused, nothing changes
+    assert "请说明退回重办的原因" in dialog.message.text()
+    assert seats["lead"].complaints.get(first).status == Status.PENDING_APPROVAL
+    dialog.note.setText("同意")
+    with qtbot.waitSignal(dialog.decided, timeout=5000):  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+    assert dialog.numbers() == [second]
+    assert seats["lead"].complaints.events(first)[-1].note == "同意"
+    dialog.note.setText("金额偏高，请复核")
+    assert dialog.return_for_rework()
+    assert seats["lead"].complaints.get(second).status == Status.INVESTIGATING
+    assert dialog.numbers() == [] and "没有待您审批" in dialog.details.toPlainText()
+    dialog.runner.wait()
+
+
+def test_team_board_model_and_double_click_scopes_the_queue(qtbot: object, qtmodeltester: object,
+                                                            seats: dict[str, AppServices],
+                                                            desk_settings: Settings) -> None:
+    _pending(seats["wang"])
+    _pending(seats["zhou"])
+    seats["lead"].supervision.reassign(seats["lead"].actor, _pending(seats["zhou"]), "wang", "均衡工作量")
+    window = MainWindow(seats["lead"], desk_settings, background=False)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    dialog = TeamBoardDialog(seats["lead"], window)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)  # type: ignore[attr-defined]
+    qtmodeltester.check(dialog.model, force_py=True)  # type: ignore[attr-defined]
+    assert [dialog.model.data(dialog.model.index(r, 0)) for r in range(2)] == ["王芳", "周杰"]
+    assert dialog.model.data(dialog.model.index(0, 1)) == "2"
+    from desktop.ui.supervisor import desk
+
+    dialog.agent_chosen.connect(lambda agent_id, _name: desk.show_agent_queue(window, agent_id))
+    dialog.table.doubleClicked.emit(dialog.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.queue_model.query.agent_id == seats["wang"].actor.id)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 2, timeout=5000)  # type: ignore[attr-defined]
+    window.queue_view.set_filter(QueueFilter.MINE)  # any saved filter shows everyone's again
+    assert window.queue_model.query.agent_id is None
+    dialog.runner.wait()
+
+
+def test_agent_sees_no_team_board_and_approvals_are_disabled(qtbot: object, seats: dict[str, AppServices],
+                                                             desk_settings: Settings) -> None:
+    window = MainWindow(seats["wang"], desk_settings, background=False)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert not window.desk_actions["approvals"].isEnabled()
+    assert not window.desk_actions["team_board"].isEnabled()
+    assert window.desk_actions["quality_review"].isEnabled()
+    assert window.desk_actions["approvals"].shortcut().toString() == "Ctrl+Shift+A"
+
+
+def test_quality_form_scores_and_agents_read_only(qtbot: object, seats: dict[str, AppServices]) -> None:
+    number = _closed(seats["wang"])
+    lead = QualityReviewDialog(seats["lead"])
+    qtbot.addWidget(lead)  # type: ignore[attr-defined]
+    assert lead.numbers() == []
+    assert lead.draw_sample() == [number]
+    assert lead.numbers() == [number] and lead.total.text() == "100"  # unscored: every item at full marks
+    lead.points["courtesy"].setValue(5)
+    lead.item_comments["courtesy"].setText("语气生硬")
+    assert lead.total.text() == "90"
+    with qtbot.waitSignal(lead.scored, timeout=2000) as scored:  # type: ignore[attr-defined]
+        lead.save_button.click()
+    assert scored.args == [number, 90.0]
+    agent = QualityReviewDialog(seats["wang"])
+    qtbot.addWidget(agent)  # type: ignore[attr-defined]
+    assert agent.windowTitle() == "我的质检结果" and agent.numbers() == [number]
+    assert not agent.save_button.isEnabled() and not agent.points["facts"].isEnabled()
+    assert agent.item_comments["courtesy"].text() == "语气生硬" and agent.total.text() == "90"
+    assert agent.sample_button.isHidden()

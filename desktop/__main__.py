@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.i18n import SUPPORTED_LANGUAGES, _, set_language
 
-VIEWS = ("queue", "intake", "case", "law", "stats")
+VIEWS = ("queue", "intake", "case", "law", "stats", "approvals", "team", "quality")
 DEMO_ROWS = 300
 SCREENSHOT_SIZE = (1440, 860)
 

@@ -219,13 +219,15 @@ def _bar_chart(rows: Sequence[Figures], label: Callable[[str], str]) -> Any:
 
     from desktop.letters.pdf_parts import FONT_NAME, LATIN_FONT
 
-    drawing = Drawing(175 * mm, 55 * mm, initialFontName=LATIN_FONT)
     shown = list(rows)[:40]
+    rotated = len(shown) > 8 or any(len(label(row.key)) > 10 for row in shown)
+    below = 30 * mm if rotated else 10 * mm  # room for the category names under the bars
+    drawing = Drawing(175 * mm, 42 * mm + below, initialFontName=LATIN_FONT)
     if not shown:
         drawing.add(String(0, 20, "—", fontName=LATIN_FONT, fontSize=9))
         return drawing
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 12 * mm, 12 * mm, 160 * mm, 38 * mm
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, below, 160 * mm, 38 * mm
     chart.data = [[row.received for row in shown]]
     chart.bars[0].fillColor = colors.HexColor("#8b1a1a")
     names = [label(row.key) for row in shown]
@@ -233,8 +235,8 @@ def _bar_chart(rows: Sequence[Figures], label: Callable[[str], str]) -> Any:
     cjk = any(ord(ch) >= 0x2E80 for name in names for ch in name)
     chart.categoryAxis.labels.fontName = FONT_NAME if cjk else LATIN_FONT
     chart.categoryAxis.labels.fontSize = 6.5
-    chart.categoryAxis.labels.angle = 30 if len(shown) > 8 else 0
-    chart.categoryAxis.labels.boxAnchor = "ne" if len(shown) > 8 else "n"
+    chart.categoryAxis.labels.angle = 30 if rotated else 0
+    chart.categoryAxis.labels.boxAnchor = "ne" if rotated else "n"
     chart.barLabels.fontName = LATIN_FONT  # unused, but else Helvetica is declared
     chart.valueAxis.labels.fontName = LATIN_FONT
     chart.valueAxis.labels.fontSize = 7

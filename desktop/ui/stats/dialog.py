@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 PRESETS = (("this_month", N_("This month")), ("last_month", N_("Last month")), ("this_year", N_("This year")),
            ("custom", N_("Custom range")))
 KPIS = (("received", N_("Number received")), ("validity", N_("Valid / invalid")), ("open", N_("Still open")),
-        ("overdue", N_("Overdue now")), ("on_time", N_("Replied on time / late")),
+        ("overdue", N_("Overdue now")), ("on_time", N_("On time / late (of which unanswered)")),
         ("on_time_rate", N_("On-time rate")), ("reply_days", N_("Average days to reply")),
         ("repeats", N_("Repeat numbers (complaints)")), ("appeals", N_("Appeals to the regulator")),
         ("compensation", N_("Compensation paid")), ("satisfaction", N_("Average satisfaction (follow-ups)")),
@@ -288,7 +288,7 @@ class StatisticsDialog(QDialog):
             "validity": f"{fmt_number(t.valid)} / {fmt_number(t.invalid)}",
             "open": fmt_number(t.open),
             "overdue": fmt_number(t.overdue_open),
-            "on_time": f"{fmt_number(t.replied_on_time)} / {fmt_number(t.late)}",
+            "on_time": f"{fmt_number(t.replied_on_time)} / {fmt_number(t.late)} ({fmt_number(t.unanswered_late)})",
             "on_time_rate": none if t.on_time_rate is None else fmt_number(round(t.on_time_rate * 100, 1)) + "%",
             "reply_days": none if t.average_reply_days is None else fmt_number(round(t.average_reply_days, 1)),
             "repeats": f"{fmt_number(t.repeat_numbers)} ({fmt_number(t.repeat_complaints)})",

@@ -102,7 +102,7 @@ class QualityReviewDialog(QDialog):
             line = QHBoxLayout()
             line.addWidget(spin)
             line.addWidget(note, 1)
-            form.addRow(item.display_label + "：", line)
+            form.addRow(_("{label}:").format(label=item.display_label), line)
             self.points[item.key], self.item_comments[item.key] = spin, note
         self.comment = QLineEdit(form_box)
         self.comment.setObjectName("qa_comment")

@@ -52,7 +52,7 @@ def test_dialog_shows_known_totals_and_tables(qtbot: object, qtmodeltester: obje
     assert _kpi(dialog, "received") == "7"
     assert _kpi(dialog, "validity") == "6 / 1"
     assert _kpi(dialog, "overdue") == "1"
-    assert _kpi(dialog, "on_time") == "1 / 3"  # late: A and B replied late, E unanswered past its deadline
+    assert _kpi(dialog, "on_time") == "1 / 3 (1)"  # late: A and B replied late, E unanswered past its deadline
     assert _kpi(dialog, "on_time_rate") == "25%"
     on_time = dialog.findChild(QLabel, "kpi_on_time_rate")
     assert on_time is not None and "仍未答复" in on_time.toolTip()  # the figure's definition

@@ -8,7 +8,7 @@ from pathlib import Path
 from desktop.cli.context import CliContext, CliError
 from desktop.domain.codes import category_label, channel_label
 from desktop.i18n import _
-from desktop.reports.cli import REPORT_FORMATS, write_report
+from desktop.reports.cli import REPORT_FORMATS, handle_recount, write_report
 from desktop.services.stats import Figures, Period, PeriodError, Statistics, beijing_today, parse_day
 
 
@@ -20,10 +20,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
     parser.add_argument("--format", choices=REPORT_FORMATS, help=_("write the report as PDF or XLSX (with --out)"))
     parser.add_argument("--out", metavar="FILE", help=_("where to write the report"))
+    parser.add_argument("action", nargs="?", choices=["recount"],
+                        help=_("recount: rebuild the per-day summary from the complaints (supervisors)"))
+    parser.add_argument("--check", action="store_true",
+                        help=_("with recount: only compare the summary with a recount, change nothing"))
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.action == "recount":
+        return handle_recount(ctx, check=args.check)
     try:
         end = parse_day(args.end) if args.end else beijing_today()
         start = parse_day(args.start) if args.start else end.replace(day=1)

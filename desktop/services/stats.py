@@ -21,7 +21,8 @@ from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
 from desktop.i18n import _
 from desktop.services.records import Actor
-from desktop.store.models import Complaint, QaReview, User
+from desktop.store.models import Complaint, QaReview, StatsDaily, StatsOpenDue, User
+from desktop.store.stats_summary import COUNTERS
 
 WEEKLY_AFTER_DAYS = 62  # longer ranges are charted per week: 366 daily bars are unreadable
 MAX_RANGE_DAYS = 3 * 366 + 1
@@ -224,8 +225,13 @@ class StatsService:
         self._sessions = sessions
         self._actor = actor
 
-    def compute(self, period: Period, *, now: datetime | None = None) -> Statistics:
-        """All figures for complaints received (Beijing day) within ``period``."""
+    def compute(self, period: Period, *, now: datetime | None = None, from_summary: bool = True) -> Statistics:
+        """All figures for complaints received (Beijing day) within ``period``.
+
+        A supervisor's figures come from the per-day summary the database keeps (``stats_daily``);
+        ``from_summary=False`` recounts them from the complaints themselves (``stats recount --check``).
+        An agent's own figures are always counted from their cases (few, and indexed by agent).
+        """
         now = now or datetime.now(UTC)
         period_end = datetime.combine(period.end + timedelta(days=1), datetime.min.time(), BEIJING)
         cutoff = min(now, period_end.astimezone(UTC))  # "late" is judged as of the period's end, or now
@@ -233,6 +239,8 @@ class StatsService:
         scope: list[ColumnElement[bool]] = [Complaint.received_day.between(period.start, period.end)]
         if own:
             scope.append(Complaint.assigned_agent_id == self._actor.id)
+        if not own and from_summary:
+            return self._compute_from_summary(period, scope, now, cutoff)
         with self._sessions() as session:
             cube = self._cube(session, scope, now, cutoff)
             by_day = self._by_day(session, scope, now, cutoff)
@@ -246,6 +254,23 @@ class StatsService:
             by_channel=_roll_up(cube, lambda row: row.channel),
             by_time=_weekly(by_day) if period.bucket == "week" else by_day,
             by_agent=None if own else _roll_up(cube, lambda row: row.agent_id, names),
+        )
+
+    def _compute_from_summary(self, period: Period, scope: Sequence[ColumnElement[bool]], now: datetime,
+                              cutoff: datetime) -> Statistics:
+        with self._sessions() as session:
+            groups, days = summary_figures(session, period.start, period.end, now, cutoff)
+            repeats = self._repeats(session, scope)
+            qa = self._qa(session, scope)
+            names = self._agent_names(session, {row.agent_id for row in groups["agent"]})
+        by_day = [replace(row.figures, key=row.category) for row in days]
+        return Statistics(
+            period=period, scope="all", computed_at=now,
+            totals=replace(_totals(groups["category"], repeats), qa_average=qa[0], qa_reviews=qa[1]),
+            by_category=_roll_up(groups["category"], lambda row: row.category),
+            by_channel=_roll_up(groups["channel"], lambda row: row.channel),
+            by_time=_weekly(by_day) if period.bucket == "week" else by_day,
+            by_agent=_roll_up(groups["agent"], lambda row: row.agent_id, names),
         )
 
     # -- queries ---------------------------------------------------------------------------------
@@ -394,3 +419,64 @@ def _weekly(days: list[Figures]) -> list[Figures]:
         monday = (start - timedelta(days=start.weekday())).isoformat()
         weeks[monday] = weeks[monday].plus(day) if monday in weeks else replace(day, key=monday)
     return [weeks[key] for key in sorted(weeks)]
+
+
+def summary_figures(session: Session, start: date, end: date, now: datetime,
+                    cutoff: datetime) -> tuple[dict[str, list[_CubeRow]], list[_CubeRow]]:
+    """Per breakdown (category, channel, agent) and per day, the figures of [start, end] from the summary.
+
+    "Overdue now" and "unanswered past the deadline" compare each open complaint's deadline with a
+    moment. Whole due days at least two days before that moment's day are summed from
+    ``stats_open_due`` (a deadline falls on its due day or at the midnight ending it, so they have all
+    passed); the few open complaints due later are compared one by one through the open/due index.
+    """
+    d, o = StatsDaily, StatsOpenDue
+    sums = [func.coalesce(func.sum(getattr(d, c.column)), 0).label(c.column) for c in COUNTERS]
+    by_key = session.execute(select(d.dim, d.key, *sums).where(d.day.between(start, end))
+                             .group_by(d.dim, d.key)).all()
+    by_day = session.execute(select(d.day, *sums).where(d.day.between(start, end), d.dim == "category")
+                             .group_by(d.day).order_by(d.day)).all()
+    settled_now = now.astimezone(BEIJING).date() - timedelta(days=2)
+    settled_cutoff = cutoff.astimezone(BEIJING).date() - timedelta(days=2)
+    late = [func.coalesce(func.sum(case((o.due_day <= settled_now, o.open_n))), 0).label("overdue"),
+            func.coalesce(func.sum(case((o.due_day <= settled_cutoff, o.unanswered_n))), 0).label("unanswered")]
+    open_by_key = {(r.dim, r.key): (int(r.overdue), int(r.unanswered)) for r in session.execute(
+        select(o.dim, o.key, *late).where(o.day.between(start, end)).group_by(o.dim, o.key))}
+    open_by_day = {r.day: (int(r.overdue), int(r.unanswered)) for r in session.execute(
+        select(o.day, *late).where(o.day.between(start, end), o.dim == "category").group_by(o.day))}
+    extra: dict[tuple[str, str], list[int]] = {}
+    extra_day: dict[date, list[int]] = {}
+    for slot, moment, settled, unanswered_only in ((0, now, settled_now, False), (1, cutoff, settled_cutoff, True)):
+        c = Complaint
+        conditions = [c.is_open.is_(True), c.reply_due_at < moment, c.reply_due_date > settled,
+                      c.reply_due_at >= datetime.combine(settled, datetime.min.time(), BEIJING).astimezone(UTC),
+                      c.received_day.between(start, end)]
+        if unanswered_only:
+            conditions.append(c.reply_at.is_(None))
+        rows = session.execute(select(c.category, c.channel, c.assigned_agent_id, c.received_day,
+                                      func.count().label("n")).where(*conditions)
+                               .group_by(c.category, c.channel, c.assigned_agent_id, c.received_day)).all()
+        for row in rows:
+            agent = "" if row.assigned_agent_id is None else str(row.assigned_agent_id)
+            for key in (("category", row.category), ("channel", row.channel), ("agent", agent)):
+                extra.setdefault(key, [0, 0])[slot] += row.n
+            extra_day.setdefault(row.received_day, [0, 0])[slot] += row.n
+
+    def cube_row(row: Any, dim: str, key: str, late_counts: tuple[int, int], more: list[int]) -> _CubeRow:
+        figures = Figures(key="", name=None, received=int(row.received), open=int(row.open),
+                          overdue_open=late_counts[0] + more[0], replied_on_time=int(row.replied_on_time),
+                          replied_late=int(row.replied_late), unanswered_late=late_counts[1] + more[1],
+                          satisfaction_sum=int(row.satisfaction_sum), satisfaction_count=int(row.satisfaction_count))
+        return _CubeRow(category=key if dim in ("category", "day") else "", channel=key if dim == "channel" else "",
+                        agent_id=key if dim == "agent" else "", figures=figures, valid=int(row.valid),
+                        invalid=int(row.invalid), reply_days_sum=float(row.reply_days_sum), appeals=int(row.appeals),
+                        compensation_fen=int(row.compensation_fen), compensation_cases=int(row.compensation_cases))
+
+    groups: dict[str, list[_CubeRow]] = {"category": [], "channel": [], "agent": []}
+    for row in by_key:
+        if row.received or row.open:  # rows emptied by later changes are kept in the table, not shown
+            groups[row.dim].append(cube_row(row, row.dim, row.key, open_by_key.get((row.dim, row.key), (0, 0)),
+                                            extra.get((row.dim, row.key), [0, 0])))
+    days = [cube_row(row, "day", row.day.isoformat(), open_by_day.get(row.day, (0, 0)),
+                     extra_day.get(row.day, [0, 0])) for row in by_day if row.received]
+    return groups, days

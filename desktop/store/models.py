@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -147,6 +148,41 @@ class QaReview(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook
     __table_args__ = (Index("ix_qa_reviews_month_agent", "month", "agent_id"),)
+
+
+class StatsDaily(Base):
+    """Per Beijing receipt day and breakdown, the additive figures (kept by triggers; stats_summary.py)."""
+
+    __tablename__ = "stats_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(16), primary_key=True)  # category, channel, agent
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)  # the code, or the agent's id ('' none)
+    received: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    valid: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    invalid: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    open: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    replied_on_time: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    replied_late: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    reply_days_sum: Mapped[float] = mapped_column(Float, server_default="0")
+    satisfaction_sum: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    satisfaction_count: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    appeals: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    compensation_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    compensation_cases: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class StatsOpenDue(Base):
+    """Open complaints per receipt day, breakdown and the Beijing day their reply is due (triggers)."""
+
+    __tablename__ = "stats_open_due"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    due_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    open_n: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    unanswered_n: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class ComplaintLink(Base):

@@ -118,3 +118,23 @@ def test_qa_sample_score_and_list(services: AppServices, db_url: str, monkeypatc
     assert [(r["number"], r["score"], r["reviewer"]) for r in listed] == [(number, 95.0, "李组长")]
     assert main(["--lang", "zh_CN", "qa", "sample", "--month", month]) == 2
     assert "只有班组长" in capsys.readouterr().err
+
+
+def test_stats_recount_check_and_rebuild(services: AppServices, db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    _pending(db_url)
+    cli_account(monkeypatch, db_url, "lead1", role="supervisor", display_name="李组长")
+    assert main(["--lang", "en", "stats", "recount", "--check"]) == 0
+    assert "agrees with a recount" in capsys.readouterr().out
+    from sqlalchemy import text
+
+    with services.engine.begin() as connection:
+        connection.execute(text("UPDATE stats_daily SET received = 5 WHERE dim = 'agent'"))
+    assert main(["--lang", "en", "stats", "recount", "--check", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["consistent"] is False
+    assert main(["--lang", "en", "stats", "recount"]) == 0
+    assert "1 row(s) differed" in capsys.readouterr().out
+    assert main(["stats", "recount", "--check"]) == 0
+    cli_account(monkeypatch, db_url, "wang", role="agent", display_name="王芳")
+    assert main(["--lang", "zh_CN", "stats", "recount"]) == 2
+    assert "只有班组长" in capsys.readouterr().err

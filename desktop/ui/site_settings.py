@@ -35,6 +35,7 @@ from desktop.i18n import N_, _, ngettext
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
+from desktop.ui.supervisor.site_policy import SupervisionSettingsBox
 
 TEXT_KEYS = ("operator_name", "site_name", "site_address")
 TEXT_LABELS = {
@@ -72,6 +73,8 @@ class SiteSettingsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self._build_texts())
         layout.addWidget(self._build_rules())
+        self.supervision = SupervisionSettingsBox(self.editable, self)  # desktop/ui/supervisor/site_policy.py
+        layout.addWidget(self.supervision)
         self.error = self._error_label("site_settings_error")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(self)
@@ -156,6 +159,7 @@ class SiteSettingsDialog(QDialog):
         self._stored_rules = dict(stored) if isinstance(stored, Mapping) else {}
         for code, spin in self.spins.items():
             spin.setValue(_usable_amount(code, self._stored_rules.get(code)))
+        self.supervision.load(site)
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {key: field.text().strip() for key, field in self.texts.items()}
@@ -192,6 +196,7 @@ class SiteSettingsDialog(QDialog):
         try:
             changes = {key: values[key] for key in TEXT_KEYS if values[key] != str(site.get(key) or "")}
             rules_changed = values["deadline_rules"] != self._stored_rules
+            changes.update(self.supervision.changes(site))
             if rules_changed:
                 changes["deadline_rules"] = values["deadline_rules"]
             site.set_many(actor, changes)

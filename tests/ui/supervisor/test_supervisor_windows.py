@@ -152,3 +152,22 @@ def test_quality_form_scores_and_agents_read_only(qtbot: object, seats: dict[str
     assert not agent.save_button.isEnabled() and not agent.points["facts"].isEnabled()
     assert agent.item_comments["courtesy"].text() == "语气生硬" and agent.total.text() == "90"
     assert agent.sample_button.isHidden()
+
+
+def test_site_settings_edit_the_approval_policy_and_assignment(qtbot: object, seats: dict[str, AppServices]) -> None:
+    from desktop.ui.site_settings import SiteSettingsDialog
+
+    dialog = SiteSettingsDialog(seats["lead"])
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    box = dialog.supervision
+    assert box.amount_enabled.isChecked() and box.amount.value() == 100 and box.flags["invalid"].isChecked()
+    box.amount.setValue(250)
+    box.flags["invalid"].setChecked(False)
+    box.mode.setCurrentIndex(box.mode.findData("least_load"))
+    assert dialog.save()
+    assert seats["lead"].site.get("approval_policy") == {"compensation_above": "250.00", "regulator": True,
+                                                         "privacy": True, "invalid": False}
+    assert seats["lead"].site.get("auto_assign") == "least_load"
+    agent = SiteSettingsDialog(seats["wang"])
+    qtbot.addWidget(agent)  # type: ignore[attr-defined]
+    assert agent.supervision.amount.value() == 250 and not agent.supervision.mode.isEnabled()

@@ -3,51 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
 from desktop.domain.deadlines import BEIJING
 from desktop.domain.quality import DEFAULT_CHECKLIST, ChecklistError, parse_checklist, score_review
 from desktop.domain.validation import FieldError
-from desktop.domain.workflow import Action
 from desktop.i18n import set_language
 from desktop.services.app import AppServices
 from desktop.services.errors import PermissionDeniedError
-from tests.accounts import open_as
+from tests.supervision import closed_case, team_seats
 
 FULL = {"facts": 25, "articles": 15, "on_time": 20, "letter": 15, "courtesy": 15, "follow_up": 10}
 
 
 @pytest.fixture
 def seats(services: AppServices, db_url: str) -> Iterator[dict[str, AppServices]]:
-    opened = {
-        "lead": open_as(db_url, "lead1", role="supervisor", display_name="李组长", team="一班"),
-        "wang": open_as(db_url, "wang", role="agent", display_name="王芳", team="一班"),
-        "zhou": open_as(db_url, "zhou", role="agent", display_name="周杰", team="一班"),
-    }
-    set_language("en")
-    yield opened
-    for seat in opened.values():
-        seat.close()
+    with team_seats(db_url, "lead", "wang", "zhou") as opened:
+        set_language("en")
+        yield opened
 
 
-def _closed(seat: AppServices, satisfaction: int = 5, appeal: bool = False) -> str:
-    c, actor = seat.complaints, seat.actor
-    number = c.create(actor, {
-        "received_at": (datetime.now(BEIJING) - timedelta(hours=3)).isoformat(), "channel": "hotline",
-        "category": "billing", "customer_name": "张三", "phone": "13800000001", "description": "多扣费",
-        "demand": "退费"}).number
-    for action in (Action.ACKNOWLEDGE, Action.INVESTIGATE):
-        c.transition(actor, number, action)
-    c.transition(actor, number, Action.REPLY, details={"resolution": "已退费", "reply_method": "phone"})
-    c.transition(actor, number, Action.FOLLOW_UP, details={"satisfaction": satisfaction})
-    c.transition(actor, number, Action.CLOSE)
-    if appeal:  # the customer went to the regulator after closing; the case is reviewed regardless
-        c.transition(actor, number, Action.RECORD_APPEAL)
-        c.transition(actor, number, Action.INVESTIGATE)
-        c.transition(actor, number, Action.SUBMIT_FOR_APPROVAL)
-    return number
+_closed = closed_case
 
 
 def _month() -> str:

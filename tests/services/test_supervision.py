@@ -16,22 +16,14 @@ from desktop.i18n import set_language
 from desktop.services.app import AppServices
 from desktop.services.approvals import ApprovalRequiredError
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError, ServiceError
-from tests.accounts import open_as
+from tests.supervision import team_seats
 
 
 @pytest.fixture
 def seats(services: AppServices, db_url: str) -> Iterator[dict[str, AppServices]]:
-    opened = {
-        "lead": open_as(db_url, "lead1", role="supervisor", display_name="李组长", team="一班"),
-        "other_lead": open_as(db_url, "lead2", role="supervisor", display_name="赵组长", team="二班"),
-        "wang": open_as(db_url, "wang", role="agent", display_name="王芳", team="一班"),
-        "zhou": open_as(db_url, "zhou", role="agent", display_name="周杰", team="一班"),
-        "sun": open_as(db_url, "sun", role="agent", display_name="孙丽", team="二班"),
-    }
-    set_language("en")
-    yield opened
-    for seat in opened.values():
-        seat.close()
+    with team_seats(db_url, "lead", "other_lead", "wang", "zhou", "sun") as opened:
+        set_language("en")
+        yield opened
 
 
 def _case(seat: AppServices, *, channel: str = "hotline", category: str = "billing",

@@ -20,7 +20,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.supervisor.approvals import ApprovalDialog
 from desktop.ui.supervisor.quality import QualityReviewDialog
 from desktop.ui.supervisor.team_board import TeamBoardDialog
-from tests.accounts import open_as
+from tests.supervision import closed_case, team_seats
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")  # the offscreen platform
 
@@ -32,14 +32,8 @@ def _cjk_font(qapp: object) -> None:
 
 @pytest.fixture
 def seats(services: AppServices, db_url: str) -> Iterator[dict[str, AppServices]]:
-    opened = {
-        "lead": open_as(db_url, "lead1", role="supervisor", display_name="李组长", team="一班"),
-        "wang": open_as(db_url, "wang", role="agent", display_name="王芳", team="一班"),
-        "zhou": open_as(db_url, "zhou", role="agent", display_name="周杰", team="一班"),
-    }
-    yield opened
-    for seat in opened.values():
-        seat.close()
+    with team_seats(db_url, "lead", "wang", "zhou") as opened:
+        yield opened
 
 
 def _pending(seat: AppServices, compensation: str = "300") -> str:
@@ -56,18 +50,7 @@ def _pending(seat: AppServices, compensation: str = "300") -> str:
     return number
 
 
-def _closed(seat: AppServices) -> str:
-    c, actor = seat.complaints, seat.actor
-    number = c.create(actor, {
-        "received_at": (datetime.now(BEIJING) - timedelta(hours=3)).isoformat(), "channel": "hotline",
-        "category": "network", "customer_name": "李四", "phone": "13900000002", "description": "无信号",
-        "demand": "修复"}).number
-    for action in (Action.ACKNOWLEDGE, Action.INVESTIGATE):
-        c.transition(actor, number, action)
-    c.transition(actor, number, Action.REPLY, details={"resolution": "已修复基站", "reply_method": "phone"})
-    c.transition(actor, number, Action.FOLLOW_UP, details={"satisfaction": 2})
-    c.transition(actor, number, Action.CLOSE)
-    return number
+_closed = closed_case
 
 
 def test_approval_window_shows_the_proposal_and_letter_and_decides(qtbot: object,

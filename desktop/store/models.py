@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -183,6 +184,17 @@ class StatsOpenDue(Base):
     due_day: Mapped[date] = mapped_column(Date, primary_key=True)
     open_n: Mapped[int] = mapped_column(BigInteger, server_default="0")
     unanswered_n: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class PhoneCount(Base):
+    """Complaints made from each phone number, ever (triggers): repeat figures read only the numbers above 1."""
+
+    __tablename__ = "phone_counts"
+
+    phone: Mapped[str] = mapped_column(String(24), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    __table_args__ = (Index("ix_phone_counts_repeat", "phone", sqlite_where=text("n > 1"),
+                            postgresql_where=text("n > 1")),)
 
 
 class ComplaintLink(Base):

@@ -68,7 +68,11 @@ def _open_condition(row: str, dialect: str) -> str:
 
 def _upserts(row: str, sign: str, dialect: str) -> list[str]:
     """Statements adding (sign '+') or removing ('-') one row's contribution."""
-    statements = []
+    statements = [
+        # How many complaints each phone number made, ever: the repeat figures look only at the
+        # numbers that made more than one (a partial index holds just those).
+        f"INSERT INTO phone_counts (phone, n) VALUES ({row}.phone, {sign}1) "
+        "ON CONFLICT (phone) DO UPDATE SET n = phone_counts.n + excluded.n"]
     daily_columns = ", ".join(c.column for c in COUNTERS)
     open_columns = ", ".join(c.column for c in OPEN_COUNTERS)
     for dimension in DIMENSIONS:
@@ -141,6 +145,8 @@ def recount_statements(dialect: str) -> list[str]:
     return [
         "DELETE FROM stats_daily",
         "DELETE FROM stats_open_due",
+        "DELETE FROM phone_counts",
+        "INSERT INTO phone_counts (phone, n) SELECT phone, COUNT(*) FROM complaints GROUP BY phone",
         f"INSERT INTO stats_daily (day, dim, key, {daily_columns}) {daily}",
         f"INSERT INTO stats_open_due (day, dim, key, due_day, {open_columns}) {opened}",
     ]
@@ -157,6 +163,7 @@ def summary_differences(connection: Connection) -> list[str]:
     open_columns = [c.column for c in OPEN_COUNTERS]
     problems: list[str] = []
     for table, keys, columns, recount in (
+            ("phone_counts", ["phone"], ["n"], "SELECT phone, COUNT(*) FROM complaints GROUP BY phone"),
             ("stats_daily", ["day", "dim", "key"], daily_columns, daily_select),
             ("stats_open_due", ["day", "dim", "key", "due_day"], open_columns, open_select)):
         width = len(keys)

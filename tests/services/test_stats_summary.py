@@ -49,10 +49,11 @@ def _random_changes(app: AppServices, seed: int, steps: int) -> list[str]:
                 action = rnd.choice(actions)
                 c.transition(actor, number, action, reason="原因", details=DETAILS.get(action, {}))
         elif choice < 0.9:
-            field = rnd.choice(["category", "channel", "assigned_agent_id", "received_at"])
+            field = rnd.choice(["category", "channel", "assigned_agent_id", "received_at", "phone"])
             value: Any = {"category": rnd.choice(CATEGORIES), "channel": rnd.choice(CHANNELS),
                           "assigned_agent_id": rnd.choice(agents).id,
-                          "received_at": (record.received_at - timedelta(days=1)).isoformat()}[field]
+                          "received_at": (record.received_at - timedelta(days=1)).isoformat(),
+                          "phone": f"1380000{rnd.randrange(0, 20):04d}"}[field]
             c.update(actor, number, {field: value}, record.version)
         elif record.status not in ("closed", "invalid", "withdrawn", "replied", "followed_up"):
             app.supervision.reassign(actor, number, rnd.choice(agents).login, "调整")

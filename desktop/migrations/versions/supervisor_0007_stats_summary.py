@@ -47,6 +47,14 @@ def upgrade() -> None:
         *_counter_columns(OPEN_COUNTERS),
         sa.PrimaryKeyConstraint("day", "dim", "key", "due_day", name=op.f("pk_stats_open_due")),
     )
+    op.create_table(
+        "phone_counts",
+        sa.Column("phone", sa.String(length=24), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("phone", name=op.f("pk_phone_counts")),
+    )
+    op.create_index("ix_phone_counts_repeat", "phone_counts", ["phone"], unique=False,
+                    sqlite_where=sa.text("n > 1"), postgresql_where=sa.text("n > 1"))
     dialect = op.get_bind().dialect.name
     for statement in recount_statements(dialect):
         op.execute(statement)
@@ -59,5 +67,7 @@ def downgrade() -> None:
 
     for statement in drop_trigger_statements(op.get_bind().dialect.name):
         op.execute(statement)
+    op.drop_index("ix_phone_counts_repeat", table_name="phone_counts")
+    op.drop_table("phone_counts")
     op.drop_table("stats_open_due")
     op.drop_table("stats_daily")

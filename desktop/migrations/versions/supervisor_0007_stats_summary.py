@@ -4,9 +4,14 @@ Revision ID: supervisor_0007
 Revises: supervisor_0006
 Create Date: 2026-11-28
 
-A year of statistics at a million complaints read ~25,000 summary rows instead of a million
+A year of statistics at a million complaints reads ~47,000 summary rows instead of a million
 complaints. The database maintains the summary itself (desktop/store/stats_summary.py), in the same
 transaction as every change to a complaint; this revision fills it from the existing rows.
+
+Measured on a synthetic store of 1,000,000 complaints received in 2025 (SQLite, this 2-core
+machine, shared): the year's statistics 335 ms (median of 5) instead of 7.4 s recounted from the
+complaints, with identical figures; this back-fill 14 s once at upgrade; a create or a workflow
+step costs the same within noise (12.4 / 9.2 ms with the triggers, 14.2 / 10.1 ms without).
 """
 from collections.abc import Sequence
 

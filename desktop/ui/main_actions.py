@@ -29,7 +29,7 @@ MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                            "site_settings", "settings", "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics",
                            "approvals", "team_board", "quality_review")),
-    ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
+    ("case", N_("&Case"), ("next_case", "previous_case", "open_case", "-", "reassign")),
     ("help", N_("&Help"), ("about",)),
 )
 
@@ -59,6 +59,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                N_("Supervisors: each agent's open, due and overdue cases")),
     ActionSpec("quality_review", N_("&Quality review…"), ("Ctrl+Shift+Q",),
                N_("Quality review (质检) of closed cases; agents see their own reviews")),
+    ActionSpec("reassign", N_("Rea&ssign…"), ("Ctrl+Shift+G",),
+               N_("Supervisors: give the selected open cases to another agent of the team")),
     ActionSpec("about", N_("&About Complaint Desk")),
 )
 

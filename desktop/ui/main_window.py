@@ -118,10 +118,11 @@ class MainWindow(QMainWindow):
             "approvals": lambda: supervisor_desk.open_approvals(self, self),
             "team_board": lambda: supervisor_desk.open_team_board(self, self),
             "quality_review": lambda: supervisor_desk.open_quality(self, self),
+            "reassign": lambda: supervisor_desk.reassign_selected(self, self),
         }
         self.desk_actions = build_actions(self, handlers)
         self.desk_actions["import_law_pack"].setEnabled(self.services.actor.is_supervisor)
-        for name in ("approvals", "team_board"):
+        for name in ("approvals", "team_board", "reassign"):
             self.desk_actions[name].setEnabled(self.services.actor.is_supervisor)
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()

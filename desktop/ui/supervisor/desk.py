@@ -54,3 +54,17 @@ def show_agent_queue(window: DeskWindow, agent_id: int) -> None:
     """The queue of one agent's open cases (choosing any saved filter afterwards shows everyone's again)."""
     window.queue_view.set_filter(QueueFilter.OPEN)
     window.queue_model.set_query(window.queue_model.query.with_(filter=QueueFilter.OPEN, agent_id=agent_id))
+
+
+def reassign_selected(window: DeskWindow, parent: QWidget) -> list[str]:
+    """Case › Reassign…: the selected queue rows to another agent; the queue is re-read afterwards."""
+    from desktop.ui.supervisor.reassign import ReassignDialog
+
+    numbers = window.queue_view.selected_numbers()
+    if not numbers:
+        return []
+    dialog = ReassignDialog(window.services, numbers, parent)
+    if dialog.exec() != ReassignDialog.DialogCode.Accepted:
+        return []
+    window.refresh()
+    return dialog.moved

@@ -154,3 +154,36 @@ def test_site_settings_edit_the_approval_policy_and_assignment(qtbot: object, se
     agent = SiteSettingsDialog(seats["wang"])
     qtbot.addWidget(agent)  # type: ignore[attr-defined]
     assert agent.supervision.amount.value() == 250 and not agent.supervision.mode.isEnabled()
+
+
+def test_reassign_dialog_moves_the_selected_cases(qtbot: object, seats: dict[str, AppServices]) -> None:
+    from desktop.ui.supervisor.reassign import ReassignDialog
+
+    numbers = [_pending(seats["wang"]), _pending(seats["wang"])]
+    dialog = ReassignDialog(seats["lead"], numbers)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    assert [dialog.agent.itemData(i) for i in range(dialog.agent.count())] == ["wang", "zhou"]
+    dialog.agent.setCurrentIndex(1)
+    assert not dialog.apply() and "请说明改派原因" in dialog.error.text()
+    dialog.reason.setText("王芳休假")
+    assert dialog.apply() and dialog.moved == numbers
+    assert {seats["lead"].complaints.get(n).assigned_agent_name for n in numbers} == {"周杰"}
+
+
+def test_queue_selection_gives_the_numbers_to_reassign(qtbot: object, seats: dict[str, AppServices],
+                                                      desk_settings: Settings) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    for _ in range(3):
+        _pending(seats["wang"])
+    window = MainWindow(seats["lead"], desk_settings, background=False)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.queue_view.set_filter(QueueFilter.OPEN)
+    qtbot.waitUntil(lambda: window.queue_model.rowCount() == 3, timeout=5000)  # type: ignore[attr-defined]
+    selection = window.queue_view.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(window.queue_model.index(0, 0), flags)
+    selection.select(window.queue_model.index(2, 0), flags)
+    expected = [window.queue_model.number_at(0), window.queue_model.number_at(2)]
+    assert window.queue_view.selected_numbers() == expected
+    assert window.desk_actions["reassign"].isEnabled()

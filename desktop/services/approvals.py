@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.approval import ApprovalPolicy, PolicyError, approval_basis
 from desktop.domain.codes import Status
+from desktop.domain.validation import FieldError
 from desktop.domain.workflow import Action
 from desktop.i18n import _
 from desktop.services.errors import PermissionDeniedError, ServiceError
@@ -89,6 +90,10 @@ def enforce_step(session: Session, actor: Actor, row: Complaint, action: Action,
                 message = _("Complaint {number} needs a supervisor's approval first ({why}): submit it for "
                             "approval.")
             raise ApprovalRequiredError(message.format(number=row.number, why=why))
+    if action == Action.SUBMIT_FOR_APPROVAL and not (row.resolution or "").strip():
+        # What a supervisor approves is a proposal: without one there is nothing to decide.
+        raise FieldError("resolution", _("Record the proposed resolution (or why the complaint is invalid) "
+                                         "before submitting it for approval."))
     if action in (Action.SUBMIT_FOR_APPROVAL, Action.RETURN_FOR_REWORK, Action.REOPEN, Action.RECORD_APPEAL):
         row.approved_at = None
         row.approved_by_id = None

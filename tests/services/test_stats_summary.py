@@ -47,6 +47,8 @@ def _random_changes(app: AppServices, seed: int, steps: int) -> list[str]:
             actions = [a for a in allowed_actions(record.status)]
             if actions:
                 action = rnd.choice(actions)
+                if action == Action.SUBMIT_FOR_APPROVAL and not record.resolution:
+                    c.update(actor, number, {"resolution": "拟退费"}, record.version)
                 c.transition(actor, number, action, reason="原因", details=DETAILS.get(action, {}))
         elif choice < 0.9:
             field = rnd.choice(["category", "channel", "assigned_agent_id", "received_at", "phone"])

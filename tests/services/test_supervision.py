@@ -38,6 +38,19 @@ def _case(seat: AppServices, *, channel: str = "hotline", category: str = "billi
     return number
 
 
+def _propose(seat: AppServices, number: str, resolution: str = "重复投诉，已合并处理") -> None:
+    seat.complaints.update(seat.actor, number, {"resolution": resolution}, seat.complaints.get(number).version)
+
+
+def test_nothing_is_submitted_for_approval_without_a_proposal(seats: dict[str, AppServices]) -> None:
+    wang = seats["wang"]
+    number = _case(wang)
+    with pytest.raises(FieldError, match="proposed resolution"):
+        wang.complaints.transition(wang.actor, number, Action.SUBMIT_FOR_APPROVAL)
+    _propose(wang, number)
+    assert wang.complaints.transition(wang.actor, number, Action.SUBMIT_FOR_APPROVAL).status == "pending_approval"
+
+
 REPLY: dict[str, Any] = {"resolution": "已退费 30 元", "reply_method": "phone"}
 
 
@@ -99,6 +112,7 @@ def test_marking_invalid_needs_approval_by_default_and_the_policy_can_lift_it(
     number = _case(wang)
     with pytest.raises(ApprovalRequiredError, match="marking the complaint invalid"):
         wang.complaints.transition(wang.actor, number, Action.MARK_INVALID, details={"invalid_reason": "duplicate"})
+    _propose(wang, number)
     wang.complaints.transition(wang.actor, number, Action.SUBMIT_FOR_APPROVAL)
     lead.supervision.approve(lead.actor, number)
     assert wang.complaints.transition(wang.actor, number, Action.MARK_INVALID,
@@ -112,6 +126,7 @@ def test_marking_invalid_needs_approval_by_default_and_the_policy_can_lift_it(
 def test_agents_cannot_approve_or_return_even_their_own_case(seats: dict[str, AppServices]) -> None:
     wang = seats["wang"]
     number = _case(wang)
+    _propose(wang, number)
     wang.complaints.transition(wang.actor, number, Action.SUBMIT_FOR_APPROVAL)
     with pytest.raises(PermissionDeniedError, match="Only a supervisor"):
         wang.supervision.approve(wang.actor, number)
@@ -135,6 +150,7 @@ def test_another_agent_cannot_reply_on_a_pending_case(seats: dict[str, AppServic
 def test_a_supervisor_of_another_team_cannot_decide(seats: dict[str, AppServices]) -> None:
     wang, other = seats["wang"], seats["other_lead"]
     number = _case(wang)
+    _propose(wang, number)
     wang.complaints.transition(wang.actor, number, Action.SUBMIT_FOR_APPROVAL)
     with pytest.raises(PermissionDeniedError, match="supervises team"):
         other.supervision.approve(other.actor, number)

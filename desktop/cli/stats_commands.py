@@ -78,6 +78,10 @@ def _text(stats: Statistics) -> str:
                                                                       cases=t.compensation_cases),
         _("Average satisfaction: {average} ({count} follow-ups)").format(
             average=_average(t.satisfaction_average), count=t.satisfaction_count),
+        _("Unanswered past the deadline (counted late): {count}; repeat rate: {repeat}; appeal rate: {appeal}; "
+          "quality review score: {qa} ({reviews} reviews)").format(
+            count=t.unanswered_late, repeat=_percent(t.repeat_rate), appeal=_percent(t.appeal_rate),
+            qa=_average(t.qa_average), reviews=t.qa_reviews),
     ]
     lines += _rows(_("By category:"), stats.by_category, {r.key: category_label(r.key) for r in stats.by_category})
     lines += _rows(_("By channel:"), stats.by_channel, {r.key: channel_label(r.key) for r in stats.by_channel})

@@ -4,6 +4,7 @@ beside an unsigned preview of the letter, and Approve / Return for rework (Ctrl+
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
@@ -203,8 +204,7 @@ class ApprovalDialog(QDialog):
         return self._decide(record.number, "return", lambda: self.services.supervision.return_for_rework(
             actor, record.number, self.note.text(), expected_version=record.version))
 
-    def _decide(self, number: str, decision: str, call: object) -> bool:
-        assert callable(call)
+    def _decide(self, number: str, decision: str, call: Callable[[], object]) -> bool:
         try:
             call()
         except FieldError as error:

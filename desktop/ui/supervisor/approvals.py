@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -33,6 +31,7 @@ from desktop.i18n import _
 from desktop.services.app import AppServices
 from desktop.services.errors import ServiceError
 from desktop.services.records import ComplaintRecord
+from desktop.ui.supervisor.numbered_list import NumberedList
 from desktop.ui.tasks import TaskRunner
 
 APPROVE_SHORTCUT = "Ctrl+Return"
@@ -63,9 +62,8 @@ class ApprovalDialog(QDialog):
         self.reload()
 
     def _build(self) -> None:
-        self.cases = QListWidget(self)
-        self.cases.setObjectName("approval_cases")
-        self.cases.currentItemChanged.connect(lambda current, _previous: self._show_case(current))
+        self.cases = NumberedList("approval_cases", self)
+        self.cases.on_current(self._show_case)
         self.details = QTextBrowser(self)
         self.details.setObjectName("approval_details")
         self._pdf_bytes = QByteArray()
@@ -130,35 +128,26 @@ class ApprovalDialog(QDialog):
     # -- loading ---------------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
         numbers = self.services.supervision.awaiting_approval(self.services.actor)
-        self.cases.blockSignals(True)
-        self.cases.clear()
+        rows = []
         for number in numbers:
             record = self.services.complaints.get(number)
             due = _("due {date}").format(date=fmt_date(record.reply_due_date))
-            item = QListWidgetItem(f"{number}\n{record.customer_name} · {due}")
-            item.setData(Qt.ItemDataRole.UserRole, number)
-            self.cases.addItem(item)
-        self.cases.blockSignals(False)
-        enabled = bool(numbers)
+            rows.append((number, f"{number}\n{record.customer_name} · {due}"))
+        current = self.cases.fill(rows, select)
         for widget in (self.approve_button, self.return_button, self.note):
-            widget.setEnabled(enabled)
-        if not numbers:
+            widget.setEnabled(bool(numbers))
+        if current is None:
             self.record = None
             nothing = _("Nothing is awaiting your approval.")
             self.details.setHtml(f"<p>{escape(nothing)}</p>")
             self._set_letter(b"", "")
             return
-        row = numbers.index(select) if select in numbers else 0
-        self.cases.setCurrentRow(row)
-        self._show_case(self.cases.currentItem())
+        self._show_case(current)
 
     def numbers(self) -> list[str]:
-        return [str(self.cases.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.cases.count())]
+        return self.cases.numbers()
 
-    def _show_case(self, item: QListWidgetItem | None) -> None:
-        if item is None:
-            return
-        number = str(item.data(Qt.ItemDataRole.UserRole))
+    def _show_case(self, number: str) -> None:
         self.record = record = self.services.complaints.get(number)
         self.details.setHtml(_case_html(record))
         self.letter_note.setText(_("Letter preview (unsigned) — as it would go out if approved:"))

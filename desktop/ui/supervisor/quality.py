@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -35,6 +33,7 @@ from desktop.i18n import _
 from desktop.services.app import AppServices
 from desktop.services.errors import ServiceError
 from desktop.services.quality import QaReviewRecord
+from desktop.ui.supervisor.numbered_list import NumberedList
 
 _ERROR_STYLE = "color: #b00020;"
 
@@ -82,9 +81,8 @@ class QualityReviewDialog(QDialog):
             self.sample_button.hide()
         top.addStretch(1)
 
-        self.reviews = QListWidget(self)
-        self.reviews.setObjectName("qa_reviews")
-        self.reviews.currentItemChanged.connect(lambda current, _previous: self._show(current))
+        self.reviews = NumberedList("qa_reviews", self)
+        self.reviews.on_current(self._show)
         form_box = QGroupBox(self)
         self.form_box = form_box
         form = QFormLayout(form_box)
@@ -139,31 +137,23 @@ class QualityReviewDialog(QDialog):
         except FieldError as error:
             self._fail(error.message)
             return
-        self.reviews.blockSignals(True)
-        self.reviews.clear()
+        rows = []
         for review in found:
             score = "—" if review.score is None else fmt_number(round(review.score, 1))
-            item = QListWidgetItem(f"{review.number}  {score}\n{review.agent_name or ''} · "
-                                   f"{_(SAMPLE_REASONS.get(review.reason, review.reason))}")
-            item.setData(Qt.ItemDataRole.UserRole, review.number)
-            self.reviews.addItem(item)
-        self.reviews.blockSignals(False)
-        numbers = [r.number for r in found]
-        if numbers:
-            self.reviews.setCurrentRow(numbers.index(select) if select in numbers else 0)
-            self._show(self.reviews.currentItem())
+            rows.append((review.number, f"{review.number}  {score}\n{review.agent_name or ''} · "
+                                        f"{_(SAMPLE_REASONS.get(review.reason, review.reason))}"))
+        current = self.reviews.fill(rows, select)
+        if current is not None:
+            self._show(current)
         else:
             self.review = None
             self.form_box.setTitle(_("No case sampled for this month yet."))
             self.save_button.setEnabled(False)
 
     def numbers(self) -> list[str]:
-        return [str(self.reviews.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.reviews.count())]
+        return self.reviews.numbers()
 
-    def _show(self, item: QListWidgetItem | None) -> None:
-        if item is None:
-            return
-        number = str(item.data(Qt.ItemDataRole.UserRole))
+    def _show(self, number: str) -> None:
         review = next((r for r in self.services.quality.reviews(self.services.actor) if r.number == number), None)
         self.review = review
         if review is None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from desktop.i18n import SUPPORTED_LANGUAGES, _, set_language
 
 log = logging.getLogger("desktop.main")
-VIEWS = ("queue", "intake", "case", "law", "stats")
+VIEWS = ("queue", "intake", "case", "law", "stats", "approvals", "team", "quality")
 SCREENSHOT_SIZE = (1366, 768)
 
 

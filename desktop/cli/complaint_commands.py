@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from desktop.cli.context import CliContext, CliError
+from desktop.cli.supervisor_commands import register_complaint_actions
 from desktop.domain.codes import Status, status_label
 from desktop.domain.intake import IntakeError
 from desktop.domain.masking import PERSONAL_FIELDS
@@ -56,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                       help=_("e.g. resolution=…, reply_method=phone, satisfaction=5"))
     step.add_argument("--json", action="store_true", help=_("print JSON"))
     step.set_defaults(handler=handle_transition)
+    register_complaint_actions(commands)  # approve, return, reassign (desktop/cli/supervisor_commands.py)
 
     from desktop.cli import citation_commands
 

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "desktop.cli.user_commands",
     "desktop.cli.db_commands",
     "desktop.cli.bundle_commands",
+    "desktop.cli.supervisor_commands",
 )
 
 

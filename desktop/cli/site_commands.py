@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from desktop.cli.context import CliContext, CliError
+from desktop.cli.supervisor_commands import SITE_KEYS as SUPERVISOR_KEYS
+from desktop.cli.supervisor_commands import parse_site_value
 from desktop.domain.deadlines import DEFAULT_RULES, build_rules
 from desktop.i18n import _
 from desktop.services.complaints import RULES_CHANGED_NOTE
@@ -55,6 +57,8 @@ def _parse_value(key: str, raw: str) -> Any:
             return int(raw.strip())
         except ValueError:
             raise CliError(_("idle_lock_minutes takes a whole number of minutes, e.g. 10.")) from None
+    if key in SUPERVISOR_KEYS:
+        return parse_site_value(key, raw)
     if key != "deadline_rules":
         text = raw.strip()
         if not text and key != "site_address":

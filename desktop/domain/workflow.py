@@ -66,7 +66,8 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         Transition(
             Action.MARK_INVALID,
-            frozenset({_S.REGISTERED, _S.ACKNOWLEDGED, _S.INVESTIGATING}),
+            # From pending approval: the site's policy may require a supervisor to approve it first.
+            frozenset({_S.REGISTERED, _S.ACKNOWLEDGED, _S.INVESTIGATING, _S.PENDING_APPROVAL}),
             _S.INVALID,
             N_("Mark invalid"),
             irreversible=True,

@@ -20,11 +20,13 @@ from desktop.services.identity import IdentityService, SignInError
 from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
 from desktop.services.privacy import PersonalDataService
+from desktop.services.quality import QualityService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.shared_state import SharedState, share_pack
 from desktop.services.site import SiteSettingsService
 from desktop.services.stats import StatsService
+from desktop.services.supervision import SupervisionService
 from desktop.services.users import UserService
 from desktop.store.changes import ChangeFeed, ChangeRecorder, new_origin, prune_change_log
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
@@ -164,6 +166,16 @@ class AppServices:
     def privacy(self) -> PersonalDataService:
         """Reveals, exports and the access log of personal data (MIIT Order 24 art. 13)."""
         return PersonalDataService(self.sessions)
+
+    @cached_property
+    def supervision(self) -> SupervisionService:
+        """Approvals, returns for rework, reassignment and the team board."""
+        return SupervisionService(self.sessions, self.complaints)
+
+    @cached_property
+    def quality(self) -> QualityService:
+        """Quality review (质检) samples and scores."""
+        return QualityService(self.sessions)
 
     def letters_content(self, number: str) -> LetterContent:
         return self.letters.content(number)

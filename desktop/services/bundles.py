@@ -30,13 +30,14 @@ from desktop.bundle.file import BundleError, Decision, OpenBundle, PrivateKey, r
 from desktop.domain.codes import Status
 from desktop.domain.masking import mask_id_number, mask_name, mask_phone
 from desktop.domain.validation import FieldError
-from desktop.domain.workflow import Action, IllegalTransitionError, MissingReasonError
+from desktop.domain.workflow import IllegalTransitionError, MissingReasonError
 from desktop.i18n import N_, _
 from desktop.services.case_rows import add_event, load_case
 from desktop.services.complaints import ComplaintService
 from desktop.services.errors import ConcurrentEditError, ServiceError
-from desktop.services.permissions import guarded, require
+from desktop.services.permissions import guarded
 from desktop.services.records import Actor, ComplaintRecord, EventRecord
+from desktop.services.supervision import SupervisionService
 from desktop.store.models import (
     Complaint,
     ComplaintCitation,
@@ -177,22 +178,20 @@ class ReviewNoteService:
 ApplyFn = Callable[["BundleService", Actor, Decision, int], None]
 
 
-def _approve(service: BundleService, actor: Actor, decision: Decision, _version: int) -> None:
-    service.notes.add(actor, decision.number, "approve", decision.payload.get("comment") or None)
+def _approve(service: BundleService, actor: Actor, decision: Decision, version: int) -> None:
+    service.supervision.approve(actor, decision.number, str(decision.payload.get("comment") or "") or None,
+                                expected_version=version)
 
 
 def _return(service: BundleService, actor: Actor, decision: Decision, version: int) -> None:
-    service.complaints.transition(actor, decision.number, Action.RETURN_FOR_REWORK, expected_version=version,
-                                  reason=str(decision.payload.get("reason") or ""))
+    service.supervision.return_for_rework(actor, decision.number, str(decision.payload.get("reason") or ""),
+                                          expected_version=version)
 
 
 def _reassign(service: BundleService, actor: Actor, decision: Decision, version: int) -> None:
-    with service.sessions() as session:
-        agent_id = session.execute(select(User.id).where(User.login == decision.payload["login"])).scalar_one_or_none()
-    if agent_id is None:
-        raise ServiceError(_("The agent {login} no longer exists.").format(login=decision.payload["login"]))
-    require(actor, "bundle.review")
-    service.complaints.update(actor, decision.number, {"assigned_agent_id": agent_id}, version)
+    reason = str(decision.payload.get("reason") or "") or _("Reassigned in an offline review")
+    service.supervision.reassign(actor, decision.number, str(decision.payload["login"]), reason,
+                                 expected_version=version)
 
 
 def _qa_score(service: BundleService, actor: Actor, decision: Decision, _version: int) -> None:
@@ -206,13 +205,15 @@ def _comment(service: BundleService, actor: Actor, decision: Decision, _version:
 
 
 APPLY: dict[str, ApplyFn] = {
-    "approve": _approve,      # no approve operation on this branch yet: a history note
-    "return": _return,        # workflow RETURN_FOR_REWORK with the reason
-    "reassign": _reassign,    # ComplaintService.update(assigned_agent_id)
-    "qa_score": _qa_score,    # no QA operation on this branch yet: a history note with the score
+    "approve": _approve,      # SupervisionService.approve, as in the desk's approval window
+    "return": _return,        # SupervisionService.return_for_rework (reason required)
+    "reassign": _reassign,    # SupervisionService.reassign (to an agent of the case's team)
+    # The offline form gives one overall score, the desk's quality form scores each checklist item:
+    # the offline score is kept as a history note for the supervisor to enter on the checklist.
+    "qa_score": _qa_score,
     "comment": _comment,      # a history note
 }
-CHANGES_VERSION = {"return", "reassign"}  # decisions whose operation bumps the case version
+CHANGES_VERSION = {"approve", "return", "reassign"}  # decisions whose operation bumps the case version
 
 
 class BundleService:
@@ -221,6 +222,7 @@ class BundleService:
         self.complaints = complaints
         self.actor = actor
         self.notes = ReviewNoteService(sessions)
+        self.supervision = SupervisionService(sessions, complaints)
 
     # -- export --------------------------------------------------------------------------------
     @guarded("bundle.review")

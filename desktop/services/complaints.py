@@ -19,6 +19,8 @@ from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.masking import is_mask_of
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
+from desktop.services.approvals import enforce_step
+from desktop.services.assignment import pick_assignee
 from desktop.services.case_rows import add_event, load_case, lock_for_write
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
 from desktop.services.permissions import case_scope, guarded, may_assign_to
@@ -163,6 +165,7 @@ class ComplaintService:
             created_by_id=actor.id,
             updated_at=now,
         )
+        row.assigned_agent_id = pick_assignee(session, actor) or actor.id  # site's auto-assignment
         session.add(row)
         session.flush()
         add_event(session, row.id, actor, "created", note=None, changes={})
@@ -307,6 +310,7 @@ class ComplaintService:
             before = {k: _jsonable(getattr(row, k)) for k in _TRANSITION_FIELDS}
             now = utc_now()
             restart = apply_step(row, action, details, reason, now)
+            enforce_step(session, actor, row, action, current)  # approval policy, supervisor-only steps
             if restart is not None:
                 self._restart_clock(row, restart)
             row.status = target.value

@@ -60,6 +60,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "audit.checkpoint": (_ADMIN, N_("signing a checkpoint of the history")),
     "demo.generate": (_ADMIN, N_("adding demo complaints")),
     "bundle.review": (_LEADS, N_("exporting and importing offline review bundles")),
+    "case.approve": (_LEADS, N_("approving, returning and reassigning complaints")),
+    "qa.review": (_LEADS, N_("quality review of handled complaints")),
+    "qa.read": (_EVERYONE, N_("reading quality reviews")),
 }
 
 # "Class.method" -> why it needs no signed-in actor (the matrix test reads this too).
@@ -79,6 +82,8 @@ NO_ACTOR: dict[str, str] = {
     "AuditService.verify": "recomputes the hash chain; reports only positions and case numbers (the desk's "
                            "indicator runs it on every seat)",
     "AuditService.checkpoints": "the signed chain heads: sequence numbers, hashes, signers",
+    "QualityService.checklist": "the site's quality checklist (site data, no case data)",
+    "QualityService.average_score": "an average for statistics; StatsService.compute is guarded",
     "BundleService.open_for_import": "decrypts and checks a bundle file; applies nothing (apply is guarded)",
 }
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
+from desktop.services.approvals import awaiting_approval_condition
 from desktop.services.permissions import case_scope, guarded
 from desktop.services.records import Actor, ComplaintSummary
 from desktop.services.search import (
@@ -50,6 +51,7 @@ class QueueFilter(StrEnum):
     DUE_SOON = "due_soon"
     AWAITING_FOLLOW_UP = "awaiting_follow_up"
     INVALID = "invalid"
+    AWAITING_MY_APPROVAL = "awaiting_my_approval"
     ALL = "all"
 
 
@@ -85,6 +87,7 @@ class QueueQuery:
     sort: str = "reply_due_at"
     descending: bool = False
     search: str = ""
+    agent_id: int | None = None  # only this agent's cases (the team board's double-click)
 
     def with_(self, **changes: Any) -> QueueQuery:
         return replace(self, **changes)
@@ -150,6 +153,8 @@ class QueueService:
             return Complaint.status == Status.REPLIED.value
         if f == QueueFilter.INVALID:
             return Complaint.status == Status.INVALID.value
+        if f == QueueFilter.AWAITING_MY_APPROVAL:
+            return awaiting_approval_condition(self._actor)
         return None
 
     def _where(self, statement: Select[Any], query: QueueQuery, now: datetime, *,
@@ -157,6 +162,8 @@ class QueueService:
                counting: bool = False) -> Select[Any]:
         parsed = parsed if parsed is not None else parse_search(query.search)
         scope = self._count_scope if counting else self._scope
+        if query.agent_id is not None:
+            statement = statement.where(Complaint.assigned_agent_id == query.agent_id)
         for condition in (scope, self._filter_condition(query.filter, now),
                           search_condition(parsed, self._dialect, drive_from_filter=drive_from_filter)):
             if condition is not None:
@@ -172,7 +179,7 @@ class QueueService:
     def _plain_statement(self, query: QueueQuery, parsed: ParsedSearch, now: datetime, descending: bool,
                          offset: int, limit: int) -> Select[Any]:
         cacheable = parsed.kind == SearchKind.NONE and query.filter not in _CLOCK_FILTERS
-        key = (query.filter, query.sort, descending, offset, limit)
+        key = (query.filter, query.sort, descending, offset, limit, query.agent_id)
         statement = self._statements.get(key) if cacheable else None
         if statement is None:
             statement = self._where(summary_select(), query, now, parsed=parsed).order_by(

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop.domain.approval import DEFAULT_POLICY
+from desktop.domain.quality import DEFAULT_CHECKLIST
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 from desktop.services.identity import audit
@@ -24,6 +26,9 @@ SITE_DEFAULTS: dict[str, Any] = {
     "deadline_rules": {},  # rule code -> amount, overriding the bundled defaults
     "law_learning": True,  # suggestions count what similar earlier cases at this site cited
     "idle_lock_minutes": 10,  # the desk hides case data behind a sign-in after this long without input
+    "approval_policy": dict(DEFAULT_POLICY),  # which cases need approval (desktop/domain/approval.py)
+    "qa_checklist": list(DEFAULT_CHECKLIST),  # quality review items and weights (desktop/domain/quality.py)
+    "auto_assign": "off",  # new complaints: off, round_robin, least_load (desktop/services/supervision.py)
 }
 
 

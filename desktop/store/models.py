@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -129,6 +131,12 @@ class Complaint(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    # A supervisor's approval (migration supervisor_0006): valid only while the resolution and
+    # compensation still match ``approval_basis`` (desktop/domain/approval.py).
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approval_basis: Mapped[str | None] = mapped_column(String(64))
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook
     __table_args__ = (
         Index("ix_complaints_open_due", "is_open", "reply_due_at"),
@@ -149,6 +157,74 @@ class Complaint(Base):
               "validity", "status", "reply_due_at", "reply_at", "received_at", "satisfaction", "compensation",
               "appeal_date", "phone"),
     )
+
+
+class QaReview(Base):
+    """A quality review (质检) of one sampled case, scored against the site's checklist."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the case's owner when sampled
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM (Beijing) the case was closed in
+    reason: Mapped[str] = mapped_column(String(24))  # random, appeal, low_satisfaction
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    items: Mapped[str] = mapped_column(Text, default="{}")  # JSON: item key -> {"points", "comment"}
+    comment: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)  # 0–100, None until scored
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    sampled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    scored_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative hook
+    __table_args__ = (Index("ix_qa_reviews_month_agent", "month", "agent_id"),)
+
+
+class StatsDaily(Base):
+    """Per Beijing receipt day and breakdown, the additive figures (kept by triggers; stats_summary.py)."""
+
+    __tablename__ = "stats_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(16), primary_key=True)  # category, channel, agent
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)  # the code, or the agent's id ('' none)
+    received: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    valid: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    invalid: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    open: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    replied_on_time: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    replied_late: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    reply_days_sum: Mapped[float] = mapped_column(Float, server_default="0")
+    satisfaction_sum: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    satisfaction_count: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    appeals: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    compensation_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    compensation_cases: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class StatsOpenDue(Base):
+    """Open complaints per receipt day, breakdown and the Beijing day their reply is due (triggers)."""
+
+    __tablename__ = "stats_open_due"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dim: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    due_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    open_n: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    unanswered_n: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class PhoneCount(Base):
+    """Complaints made from each phone number, ever (triggers): repeat figures read only the numbers above 1."""
+
+    __tablename__ = "phone_counts"
+
+    phone: Mapped[str] = mapped_column(String(24), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    __table_args__ = (Index("ix_phone_counts_repeat", "phone", sqlite_where=text("n > 1"),
+                            postgresql_where=text("n > 1")),)
 
 
 class ComplaintLink(Base):

@@ -30,7 +30,8 @@ _LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{1,63}$")
 # Tables every group reads; what each may add to or change (never DELETE, TRUNCATE or DDL).
 READ_ALL = ("users", "user_teams", "complaints", "complaint_links", "complaint_events", "complaint_citations",
             "letters", "customer_signatures", "number_sequences", "calendar_years", "site_settings", "chain_head",
-            "chain_checkpoints", "alembic_version", "case_terms", "change_log", "law_packs", "review_bundles")
+            "chain_checkpoints", "alembic_version", "case_terms", "change_log", "law_packs", "review_bundles",
+            "qa_reviews", "stats_daily", "stats_open_due", "phone_counts")
 # Sign-in keeps its lock-out counters and a changed password on the user's own row.
 _SIGN_IN_COLUMNS = "UPDATE (failed_attempts, locked_until, password_hash, must_change_password, password_changed_at)"
 WRITES: dict[str, dict[str, str]] = {
@@ -43,9 +44,12 @@ WRITES: dict[str, dict[str, str]] = {
         "audit_events": "INSERT, SELECT (id)", "personal_data_access": "INSERT, SELECT (id)",
         "key_events": "INSERT, SELECT (id)",
         "change_log": "INSERT", "case_terms": "INSERT",
+        # The per-day statistics summary is kept by triggers in the transaction of each case change.
+        "stats_daily": "INSERT, UPDATE, DELETE", "stats_open_due": "INSERT, UPDATE, DELETE",
+        "phone_counts": "INSERT, UPDATE, DELETE",
     },
     SUPERVISOR: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE",
-                 "review_bundles": "INSERT, UPDATE"},
+                 "review_bundles": "INSERT, UPDATE", "qa_reviews": "INSERT, UPDATE"},
     ADMIN: {"users": "INSERT, UPDATE", "user_teams": "INSERT, UPDATE, DELETE", "chain_checkpoints": "INSERT",
             "law_packs": "INSERT, UPDATE", "audit_events": "SELECT", "personal_data_access": "SELECT",
             "key_events": "SELECT", "change_log": "DELETE"},

@@ -29,8 +29,8 @@ MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                            "-", "import_law_pack", "signing_keys", "site_settings", "access_log", "settings", "-",
                            "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "law_search", "-",
-                           "statistics")),
-    ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
+                           "statistics", "approvals", "team_board", "quality_review")),
+    ("case", N_("&Case"), ("next_case", "previous_case", "open_case", "-", "reassign")),
     ("help", N_("&Help"), ("about",)),
 )
 
@@ -62,6 +62,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
                N_("Open the law reference with the cursor in its search box")),
     ActionSpec("statistics", N_("&Statistics…"), ("Ctrl+Shift+T",),
                N_("Complaint figures for a period (supervisors also see each agent)")),
+    ActionSpec("approvals", N_("&Approvals…"), ("Ctrl+Shift+A",),
+               N_("Supervisors: cases awaiting your approval, with the letter that would go out")),
+    ActionSpec("team_board", N_("Team &board…"), ("Ctrl+Shift+B",),
+               N_("Supervisors: each agent's open, due and overdue cases")),
+    ActionSpec("quality_review", N_("&Quality review…"), ("Ctrl+Shift+Q",),
+               N_("Quality review (质检) of closed cases; agents see their own reviews")),
+    ActionSpec("reassign", N_("Rea&ssign…"), ("Ctrl+Shift+G",),
+               N_("Supervisors: give the selected open cases to another agent of the team")),
     ActionSpec("about", N_("&About Complaint Desk")),
 )
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services.queue import QueueFilter
 from desktop.ui.main_window import MainWindow
+from desktop.ui.supervisor.screenshots import SUPERVISOR_VIEWS, supervisor_window
 
 LAW_DOCK_WIDTH = 520
 
@@ -64,6 +65,8 @@ def prepare_view(window: MainWindow, view: str) -> QWidget:
     settle(window)
     if view == "stats":
         return _statistics_window(window)
+    if view in SUPERVISOR_VIEWS:
+        return supervisor_window(window, view)
     return window
 
 

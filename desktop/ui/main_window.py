@@ -42,6 +42,7 @@ from desktop.ui.queue.state import SAVED_FILTERS
 from desktop.ui.queue.view import QueueView
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.sign_in import IdleLock
+from desktop.ui.supervisor import desk as supervisor_desk
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.tray import DeskTray
 
@@ -136,12 +137,19 @@ class MainWindow(QMainWindow):
             "site_settings": self.open_site_settings, "access_log": self.open_access_log,
             "law_search": self.show_law_search, "open_review_bundle": self.open_review_bundle,
             "import_review_bundle": self.import_review_bundle,
+            # The supervisor's windows (desktop/ui/supervisor/desk.py).
+            "approvals": lambda: supervisor_desk.open_approvals(self, self),
+            "team_board": lambda: supervisor_desk.open_team_board(self, self),
+            "quality_review": lambda: supervisor_desk.open_quality(self, self),
+            "reassign": lambda: supervisor_desk.reassign_selected(self, self),
         }
         self.desk_actions = build_actions(self, handlers)
         # Greyed out for roles the permission table refuses (the services refuse them anyway).
         self.desk_actions["import_law_pack"].setEnabled(allowed(self.services.actor.role, "lawpack.import"))
         self.desk_actions["access_log"].setEnabled(allowed(self.services.actor.role, "audit.read"))
         self.desk_actions["import_review_bundle"].setEnabled(allowed(self.services.actor.role, "bundle.review"))
+        for name in ("approvals", "team_board", "reassign"):
+            self.desk_actions[name].setEnabled(self.services.actor.is_supervisor)
         self.filter_actions = build_filter_actions(self, self.queue_view.set_filter)
         self.law_toggle = self.law_dock.toggleViewAction()
         self.menus = build_menus(self, self.desk_actions, self.filter_actions, self.law_toggle)

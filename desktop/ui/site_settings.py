@@ -37,6 +37,7 @@ from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
 from desktop.services.permissions import allowed
 from desktop.services.site import IDLE_LOCK_RANGE
+from desktop.ui.supervisor.site_policy import SupervisionSettingsBox
 
 TEXT_KEYS = ("operator_name", "site_name", "site_address", "contact_phone")
 TEXT_LABELS = {
@@ -76,6 +77,8 @@ class SiteSettingsDialog(QDialog):
         layout.addWidget(self._build_texts())
         layout.addWidget(self._build_rules())
         layout.addWidget(self._build_idle_lock())
+        self.supervision = SupervisionSettingsBox(self.editable, self)  # desktop/ui/supervisor/site_policy.py
+        layout.addWidget(self.supervision)
         self.error = self._error_label("site_settings_error")
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(self)
@@ -178,6 +181,7 @@ class SiteSettingsDialog(QDialog):
         for code, spin in self.spins.items():
             spin.setValue(_usable_amount(code, self._stored_rules.get(code)))
         self.idle_spin.setValue(int(site.get("idle_lock_minutes")))
+        self.supervision.load(site)
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {key: field.text().strip() for key, field in self.texts.items()}
@@ -217,6 +221,7 @@ class SiteSettingsDialog(QDialog):
             rules_changed = values["deadline_rules"] != self._stored_rules
             if values["idle_lock_minutes"] != site.get("idle_lock_minutes"):
                 changes["idle_lock_minutes"] = values["idle_lock_minutes"]
+            changes.update(self.supervision.changes(site))
             if rules_changed:
                 changes["deadline_rules"] = values["deadline_rules"]
             site.set_many(actor, changes)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 import desktop.services
 from desktop.domain.intake import parse_input
@@ -42,6 +43,7 @@ from desktop.services.permissions import NO_ACTOR, ROLES, RULES, allowed, requir
 from desktop.services.privacy import AccessQuery
 from desktop.services.queue import QueueFilter, QueueQuery
 from desktop.services.stats import Period
+from desktop.store.models import Complaint, QaReview
 from tests.accounts import open_as
 
 SAMPLE = {"received_at": "2025-09-28T10:00:00+08:00", "channel": "hotline", "category": "billing",
@@ -86,6 +88,26 @@ def key_files(seat: AppServices) -> tuple[Path, Path]:
         import_trust_root(folder / "ca" / "ca.pem")
         issue_agent_certificate(ca, "矩阵坐席", KEY_PASS, directory=folder / "agent")
     return folder / "ca" / "ca.pem", next((folder / "agent").glob("*.p12"))
+
+
+def pending(seat: AppServices) -> str:
+    """A case of ``seat``'s own, investigated and submitted for approval with a proposed resolution."""
+    number = fresh(seat)
+    seat.complaints.update(seat.actor, number, {"investigation_notes": "已核实", "resolution": "退还58元"},
+                           seat.complaints.get(number).version)
+    for action in ("acknowledge", "investigate", "submit_for_approval"):
+        seat.complaints.transition(seat.actor, number, action)
+    return number
+
+
+def sampled(seat: AppServices, number: str) -> str:
+    """``number`` (the agent's case) put into this month's quality sample, as draw_sample would."""
+    with seat.sessions.begin() as session:
+        row = session.execute(select(Complaint).where(Complaint.number == number)).scalar_one()
+        if session.execute(select(QaReview.id).where(QaReview.complaint_id == row.id)).first() is None:
+            session.add(QaReview(complaint_id=row.id, agent_id=row.assigned_agent_id, reason="random",
+                                 month=datetime.now(UTC).strftime("%Y-%m"), sampled_at=datetime.now(UTC)))
+    return number
 
 
 def audit_key(seat: AppServices) -> Path:
@@ -166,6 +188,18 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "KeyService.events": lambda s, n: s.keys.events(s.actor),
     "AuditService.checkpoint": lambda s, n: AuditService(s.engine, s.sessions).checkpoint(
         s.actor, KEY_PASS, audit_key(s), copy_folder=Path(tempfile.mkdtemp())),
+    "SupervisionService.approve": lambda s, n: s.supervision.approve(s.actor, pending(s)),
+    "SupervisionService.return_for_rework": lambda s, n: s.supervision.return_for_rework(
+        s.actor, pending(s), "请补充证据"),
+    "SupervisionService.awaiting_approval": lambda s, n: s.supervision.awaiting_approval(s.actor),
+    "SupervisionService.reassign": lambda s, n: s.supervision.reassign(s.actor, fresh(s), "target", "调整工作量"),
+    "SupervisionService.reassign_many": lambda s, n: s.supervision.reassign_many(
+        s.actor, [fresh(s)], "target", "调整工作量"),
+    "SupervisionService.team_board": lambda s, n: s.supervision.team_board(s.actor),
+    "QualityService.draw_sample": lambda s, n: s.quality.draw_sample(s.actor, datetime.now(UTC).strftime("%Y-%m")),
+    "QualityService.score": lambda s, n: s.quality.score(
+        s.actor, sampled(s, n), {item.key: item.weight for item in s.quality.checklist()}),
+    "QualityService.reviews": lambda s, n: s.quality.reviews(s.actor),
     "ReviewNoteService.add": lambda s, n: ReviewNoteService(s.sessions).add(s.actor, n, "comment", "已阅"),
     "BundleService.select_numbers": lambda s, n: BundleService(s.sessions, s.complaints, s.actor).select_numbers(
         numbers=[n]),

@@ -69,8 +69,8 @@ def known_period() -> Period:
 def check_known_totals(stats: Statistics, services: AppServices, numbers: dict[str, str]) -> None:
     t = stats.totals
     assert (t.received, t.valid, t.invalid, t.open, t.overdue_open) == (7, 6, 1, 3, 1)
-    assert (t.replied_on_time, t.replied_late) == (1, 2)
-    assert t.on_time_rate == pytest.approx(1 / 3)
+    assert (t.replied_on_time, t.replied_late, t.unanswered_late) == (1, 2, 1)
+    assert t.on_time_rate == pytest.approx(1 / 4)  # E, unanswered past its deadline, counts late
     assert (t.repeat_numbers, t.repeat_complaints) == (1, 3)
     assert t.appeals == 1
     assert t.compensation == Decimal("62.34") and t.compensation_cases == 2
@@ -92,7 +92,7 @@ def test_breakdowns_by_category_channel_time_and_agent(services: AppServices) ->
     assert categories == {"billing": (3, 1, 1), "network": (2, 0, 1), "broadband": (1, 0, 0), "other": (1, 0, 0)}
     assert [row.key for row in stats.by_category][:2] == ["billing", "network"]  # largest first
     billing = stats.by_category[0]
-    assert billing.on_time_rate == pytest.approx(0.5) and billing.overdue_open == 1
+    assert billing.on_time_rate == pytest.approx(1 / 3) and billing.overdue_open == 1
     assert {row.key: row.received for row in stats.by_channel} == {"hotline": 4, "counter": 1, "online": 1,
                                                                    "email": 1}
     assert stats.bucket == "week"  # more than 62 days

@@ -72,7 +72,8 @@ def site(postgres_url: str, postgres_server: str) -> Iterator[Site]:
                 "INSERT INTO users (login, display_name, role, team, active, created_at, password_hash, "
                 "failed_attempts, must_change_password) "
                 "VALUES (:login, :login, :role, :team, true, :at, :hash, 0, false)"),
-                {"login": login, "role": role, "team": team, "at": datetime.now(UTC), "hash": accounts.test_password_hash()})
+                {"login": login, "role": role, "team": team, "at": datetime.now(UTC),
+                 "hash": accounts.test_password_hash()})
             pg_roles.create_login_role(connection, login, PASSWORD, role)
     superuser.dispose()
     yield Site(postgres_url)

@@ -48,6 +48,7 @@ FILTER_LABELS: dict[QueueFilter, str] = {
     QueueFilter.DUE_SOON: N_("Due soon"),
     QueueFilter.AWAITING_FOLLOW_UP: N_("Awaiting follow-up"),
     QueueFilter.INVALID: N_("Invalid"),
+    QueueFilter.AWAITING_MY_APPROVAL: N_("Awaiting my approval"),
     QueueFilter.OPEN: N_("All open"),
     QueueFilter.ALL: N_("All"),
 }

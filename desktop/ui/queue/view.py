@@ -91,7 +91,8 @@ class QueueView(QWidget):
         table.setObjectName("queue_table")
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows for the supervisor's Case › Reassign…; the current row still opens one case.
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(False)
         table.setAlternatingRowColors(True)
@@ -135,8 +136,8 @@ class QueueView(QWidget):
 
     def set_filter(self, f: QueueFilter) -> None:
         self.filter_buttons[f].setChecked(True)
-        if f != self.model.query.filter:
-            self.model.set_query(self.model.query.with_(filter=f))
+        if f != self.model.query.filter or self.model.query.agent_id is not None:
+            self.model.set_query(self.model.query.with_(filter=f, agent_id=None))
             self.filter_changed.emit(f.value)
 
     def apply_search(self) -> None:
@@ -166,6 +167,13 @@ class QueueView(QWidget):
         index = self.table.currentIndex()
         value: Any = index.data(NUMBER_ROLE) if index.isValid() else None
         return str(value) if value else None
+
+    def selected_numbers(self) -> list[str]:
+        """The numbers of the selected rows (at least the current one), in row order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        numbers = [n for n in (self.model.number_at(row) for row in rows) if n]
+        current = self.current_number()
+        return numbers or ([current] if current else [])
 
     def step(self, step: int) -> None:
         rows = self.model.rowCount()

@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.codes import category_label, channel_label
+from desktop.domain.figures import definition
 from desktop.formatting import fmt_datetime, fmt_money, fmt_number
 from desktop.i18n import N_, _, add_language_listener, remove_language_listener
+from desktop.reports.monthly import REPORT_FORMATS, write_pdf, write_xlsx
 from desktop.services.app import AppServices
 from desktop.services.stats import Figures, Period, PeriodError, Statistics, beijing_today
 from desktop.ui.stats.charts import CategoryChart, TimeChart
@@ -40,10 +42,16 @@ log = logging.getLogger(__name__)
 PRESETS = (("this_month", N_("This month")), ("last_month", N_("Last month")), ("this_year", N_("This year")),
            ("custom", N_("Custom range")))
 KPIS = (("received", N_("Number received")), ("validity", N_("Valid / invalid")), ("open", N_("Still open")),
-        ("overdue", N_("Overdue now")), ("on_time", N_("Replied on time / late")),
+        ("overdue", N_("Overdue now")), ("on_time", N_("On time / late (of which unanswered)")),
         ("on_time_rate", N_("On-time rate")), ("reply_days", N_("Average days to reply")),
         ("repeats", N_("Repeat numbers (complaints)")), ("appeals", N_("Appeals to the regulator")),
-        ("compensation", N_("Compensation paid")), ("satisfaction", N_("Average satisfaction (follow-ups)")))
+        ("compensation", N_("Compensation paid")), ("satisfaction", N_("Average satisfaction (follow-ups)")),
+        ("repeat_rate", N_("Repeat rate")), ("appeal_rate", N_("Appeal rate")),
+        ("qa_score", N_("Quality review score")))
+# Which definition (desktop/domain/figures.py) each key figure shows as its tooltip.
+KPI_DEFINITIONS = {"on_time": "on_time_rate", "on_time_rate": "on_time_rate", "reply_days": "handling_days",
+                   "repeats": "repeat_rate", "repeat_rate": "repeat_rate", "appeals": "appeal_rate",
+                   "appeal_rate": "appeal_rate", "satisfaction": "satisfaction", "qa_score": "qa_score"}
 
 
 def _qdate(day: date) -> QDate:
@@ -121,6 +129,14 @@ class StatisticsDialog(QDialog):
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self._choose_export)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.report_buttons: dict[str, QPushButton] = {}
+        for report_format in REPORT_FORMATS:
+            button = QPushButton(self)
+            button.setObjectName(f"report_{report_format}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, f=report_format: self._choose_report(f))
+            self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            self.report_buttons[report_format] = button
         self.buttons.rejected.connect(self.close)
         layout.addWidget(self.buttons)
 
@@ -245,6 +261,8 @@ class StatisticsDialog(QDialog):
         self.statistics = stats
         self.refresh_button.setEnabled(True)
         self.export_button.setEnabled(True)
+        for button in self.report_buttons.values():
+            button.setEnabled(True)
         self.state_label.setStyleSheet("")
         self._show_kpis(stats)
         self.category_model.set_rows(stats.by_category)
@@ -270,7 +288,7 @@ class StatisticsDialog(QDialog):
             "validity": f"{fmt_number(t.valid)} / {fmt_number(t.invalid)}",
             "open": fmt_number(t.open),
             "overdue": fmt_number(t.overdue_open),
-            "on_time": f"{fmt_number(t.replied_on_time)} / {fmt_number(t.replied_late)}",
+            "on_time": f"{fmt_number(t.replied_on_time)} / {fmt_number(t.late)} ({fmt_number(t.unanswered_late)})",
             "on_time_rate": none if t.on_time_rate is None else fmt_number(round(t.on_time_rate * 100, 1)) + "%",
             "reply_days": none if t.average_reply_days is None else fmt_number(round(t.average_reply_days, 1)),
             "repeats": f"{fmt_number(t.repeat_numbers)} ({fmt_number(t.repeat_complaints)})",
@@ -278,6 +296,10 @@ class StatisticsDialog(QDialog):
             "compensation": fmt_money(t.compensation),
             "satisfaction": none if t.satisfaction_average is None else
             f"{fmt_number(round(t.satisfaction_average, 2))} ({fmt_number(t.satisfaction_count)})",
+            "repeat_rate": none if t.repeat_rate is None else fmt_number(round(t.repeat_rate * 100, 1)) + "%",
+            "appeal_rate": none if t.appeal_rate is None else fmt_number(round(t.appeal_rate * 100, 1)) + "%",
+            "qa_score": none if t.qa_average is None else
+            f"{fmt_number(round(t.qa_average, 1))} ({fmt_number(t.qa_reviews)})",
         }
         for key, text in values.items():
             self.kpi_values[key].setText(text)
@@ -302,6 +324,31 @@ class StatisticsDialog(QDialog):
         write_csv(path, tables)
         self.state_label.setText(_("Exported to {path}").format(path=path))
 
+    def _choose_report(self, report_format: str) -> None:
+        stats = self.statistics
+        if stats is None:
+            return
+        name = f"complaint-report-{stats.period.start.isoformat()}-{stats.period.end.isoformat()}.{report_format}"
+        pattern = _("PDF files (*.pdf)") if report_format == "pdf" else _("Excel workbooks (*.xlsx)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), name, pattern)
+        if path:
+            self.export_report(Path(path), report_format)
+
+    def export_report(self, path: Path, report_format: str) -> bool:
+        """Write the shown figures as the monthly report (PDF or XLSX); False with a message on failure."""
+        stats = self.statistics
+        if stats is None:
+            return False
+        site_name = str(self.services.site.get("site_name"))
+        try:
+            (write_pdf if report_format == "pdf" else write_xlsx)(stats, path, site_name)
+        except OSError as error:
+            self._show_error(_("Cannot write {path}: {reason}").format(path=path,
+                                                                       reason=error.strerror or str(error)))
+            return False
+        self.state_label.setText(_("Report written to {path}").format(path=path))
+        return True
+
     # -- language -------------------------------------------------------------------------------
     def _on_language(self, _language: str) -> None:
         try:
@@ -318,6 +365,12 @@ class StatisticsDialog(QDialog):
         self.export_button.setText(_("Export CSV"))
         for key, title in KPIS:
             self.kpi_titles[key].setText(_(title))
+            if key in KPI_DEFINITIONS:
+                tip = definition(KPI_DEFINITIONS[key])
+                self.kpi_titles[key].setToolTip(tip)
+                self.kpi_values[key].setToolTip(tip)
+        self.report_buttons["pdf"].setText(_("Report (PDF)…"))
+        self.report_buttons["xlsx"].setText(_("Report (XLSX)…"))
         self.tables.setTabText(self.tables.indexOf(self.category_table), _("By category"))
         self.tables.setTabText(self.tables.indexOf(self.channel_table), _("By channel"))
         if self.show_agents:

@@ -53,8 +53,12 @@ def test_dialog_shows_known_totals_and_tables(qtbot: object, qtmodeltester: obje
     assert _kpi(dialog, "received") == "7"
     assert _kpi(dialog, "validity") == "6 / 1"
     assert _kpi(dialog, "overdue") == "1"
-    assert _kpi(dialog, "on_time") == "1 / 2"
-    assert _kpi(dialog, "on_time_rate") == "33.3%"
+    assert _kpi(dialog, "on_time") == "1 / 3 (1)"  # late: A and B replied late, E unanswered past its deadline
+    assert _kpi(dialog, "on_time_rate") == "25%"
+    on_time = dialog.findChild(QLabel, "kpi_on_time_rate")
+    assert on_time is not None and "仍未答复" in on_time.toolTip()  # the figure's definition
+    assert _kpi(dialog, "repeat_rate") == "42.9%" and _kpi(dialog, "appeal_rate") == "14.3%"  # 3 of 7, 1 of 7
+    assert _kpi(dialog, "qa_score") == "—"
     assert _kpi(dialog, "repeats") == "1 (3)"
     assert "62.34" in _kpi(dialog, "compensation")
     assert _kpi(dialog, "satisfaction") == "3 (2)"
@@ -107,3 +111,20 @@ def test_bad_custom_range_is_explained(qtbot: object, services: AppServices) -> 
 def test_agent_model_alone_passes_the_model_tester(qtmodeltester: object) -> None:
     model = BreakdownModel(AGENT_COLUMNS)
     qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
+
+
+def test_report_buttons_write_pdf_and_xlsx(qtbot: object, services: AppServices, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    build_known_store(services)
+    dialog = _open(qtbot, services)
+    _load(qtbot, dialog, date(2025, 9, 1), date(2025, 9, 30))
+    assert dialog.report_buttons["pdf"].isEnabled() and dialog.report_buttons["xlsx"].text() == "报表（XLSX）…"
+    assert dialog.export_report(tmp_path / "r.pdf", "pdf")
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert dialog.export_report(tmp_path / "r.xlsx", "xlsx")
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "概要"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with qtbot.waitSignal(dialog.failed, timeout=2000):  # type: ignore[attr-defined]
+        assert not dialog.export_report(blocker / "r.pdf", "pdf")

@@ -1,0 +1,1 @@
+"""The supervisor's windows: approvals, the team board and quality review."""

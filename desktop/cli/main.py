@@ -12,7 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from desktop.cli.context import CliContext, CliError
+from desktop.cli.context import CliContext
+from desktop.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, expected_message, report_unexpected
 from desktop.i18n import _
 
 COMMAND_MODULES = (
@@ -62,16 +63,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = CliContext(db_url=args.db, user_login=args.user, as_json=bool(getattr(args, "json", False)))
     try:
         code: int = args.handler(args, ctx)
-    except CliError as error:
-        sys.stderr.write(f"complaint-desk: {error}\n")
-        code = 2
     except KeyboardInterrupt:
         sys.stderr.write("complaint-desk: " + _("interrupted") + "\n")
         code = 130
+    except Exception as error:  # one line, never a traceback (desktop/cli/errors.py)
+        code = _report(error)
     finally:
-        ctx.close()
+        try:
+            ctx.close()
+        except Exception as error:
+            code = _report(error)
     return code
 
+
+def _report(error: Exception) -> int:
+    message = expected_message(error)
+    if message is None:
+        report_unexpected(error)
+        return EXIT_INTERNAL
+    sys.stderr.write(f"complaint-desk: {message}\n")
+    return EXIT_BAD_INPUT
 
 if __name__ == "__main__":
     sys.exit(main())

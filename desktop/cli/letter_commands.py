@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 PASSPHRASE_ENV = "COMPLAINT_DESK_KEY_PASSPHRASE"
 
+MAX_VERIFY_BYTES = 50 * 1024 * 1024  # an outcome letter is well under 1 MB
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     letter = subparsers.add_parser("letter", help=_("outcome letters: render, sign, verify"))
@@ -218,18 +220,22 @@ def handle_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.letters.keys import load_certificates, site_trust_roots
     from desktop.letters.verify import verify_pdf
 
-    try:
-        pdf = args.file.read_bytes()
-    except OSError as error:
-        raise CliError(
-            _("Cannot read {path}: {error}").format(path=args.file, error=error)
-        ) from error
+    from pyhanko.pdf_utils.misc import PdfError
+
+    from desktop.cli.files import read_bounded
+
+    pdf = read_bounded(args.file, MAX_VERIFY_BYTES)
     try:
         roots = [cert for path in args.trust for cert in load_certificates(path)]
     except (OSError, LetterError) as error:
         raise CliError(str(error)) from error
     roots += site_trust_roots()
-    result = verify_pdf(pdf, roots)
+    try:
+        result = verify_pdf(pdf, roots)
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as error:
+        # A damaged file fails in many shapes inside pyHanko (PdfReadError, a bad signing date, …).
+        raise CliError(_("{path} cannot be read as a signed PDF ({kind}: {detail}).").format(
+            path=args.file, kind=type(error).__name__, detail=str(error)[:200])) from None
     ctx.emit(result.to_json(), _verification_text(result))
     ok = result.valid and (result.trusted or not args.require_trusted)
     return 0 if ok else 1

@@ -84,7 +84,9 @@ def read_json_object(source: str) -> dict[str, Any]:
     """One JSON object from a file or ``-``; every way it can be wrong is one clear message."""
     try:
         if source == "-":
-            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+            stream = getattr(sys.stdin, "buffer", None)
+            raw = stream.read(MAX_JSON_BYTES + 1) if stream is not None else sys.stdin.read(
+                MAX_JSON_BYTES + 1).encode("utf-8", "surrogatepass")
         else:
             with open(source, "rb") as handle:
                 raw = handle.read(MAX_JSON_BYTES + 1)

@@ -216,13 +216,12 @@ def read_passphrase(passphrase_file: Path | None) -> bytes:
 
 
 def handle_verify(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop.letters.content import LetterError
-    from desktop.letters.keys import load_certificates, site_trust_roots
-    from desktop.letters.verify import verify_pdf
-
     from pyhanko.pdf_utils.misc import PdfError
 
     from desktop.cli.files import read_bounded
+    from desktop.letters.content import LetterError
+    from desktop.letters.keys import load_certificates, site_trust_roots
+    from desktop.letters.verify import verify_pdf
 
     pdf = read_bounded(args.file, MAX_VERIFY_BYTES)
     try:

@@ -18,7 +18,7 @@ from desktop.domain.codes import (
     _INVALID_REASON_LABELS,
     _STATUS_LABELS,
 )
-from desktop.domain.validation import _FIELD_LABELS
+from desktop.domain.validation import _FIELD_LABELS, register_field_labels
 from desktop.i18n import N_, _, translation_for
 
 # Column key → English header label (msgid). Order is the export order.
@@ -59,6 +59,8 @@ _LABELS: dict[str, str] = {
     "history": N_("History summary"),
 }
 EXPORT_COLUMNS: tuple[str, ...] = tuple(_LABELS)
+register_field_labels({**{k: v for k, v in _LABELS.items() if k not in _FIELD_LABELS},
+                       "comment": N_("Follow-up comment"), "assigned_agent_id": N_("Assigned agent")})
 # Short names staff use in their own spreadsheets, besides the desk's labels.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "number": ("投诉编号", "编号", "工单号"),

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import desktop.domain.exchange  # noqa: F401 - names the work fields in messages
 from desktop.domain.datetimes import parse_date, parse_datetime
 from desktop.domain.validation import FieldError, clean_text
 from desktop.domain.workflow import Action

@@ -34,19 +34,13 @@ _FIELD_LABELS: dict[str, str] = {
     "invalid_reason": N_("Reason for invalidity"),
     "input": N_("Input"),
     "link": N_("Linked complaint"),
-    "reply_at": N_("Replied at"),
-    "followup_at": N_("Followed up at"),
-    "appeal_date": N_("Appeal date"),
-    "appeal_reference": N_("Appeal reference"),
-    "investigation_notes": N_("Investigation notes"),
-    "followup_comment": N_("Follow-up comment"),
-    "comment": N_("Follow-up comment"),
-    "status_reason": N_("Reason"),
-    "closed_at": N_("Closed at"),
-    "status": N_("Status"),
-    "validity": N_("Validity"),
-    "assigned_agent_id": N_("Assigned agent"),
 }
+
+
+def register_field_labels(labels: dict[str, str]) -> None:
+    """Let another module name more fields (N_-marked msgids, in its own catalog); existing names win."""
+    for field, msgid in labels.items():
+        _FIELD_LABELS.setdefault(field, msgid)
 
 
 def field_label(field: str) -> str:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Status
@@ -100,8 +100,7 @@ def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
     for day, value in last.items():
         if day in existing:
             if value != existing[day]:
-                session.execute(NumberSequence.__table__.update().where(NumberSequence.day == day)
-                                .values(last=value))
+                session.execute(update(NumberSequence).where(NumberSequence.day == day).values(last=value))
         else:
             session.add(NumberSequence(day=day, last=value))
     session.flush()
@@ -175,13 +174,12 @@ def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, ac
         _check_against_store(session, rows, agents)
         numbers = _allocate_numbers(session, rows)
         complaint_table = Complaint.__table__
-        event_table = ComplaintEvent.__table__
         for start in range(0, len(rows), INSERT_BATCH):
             batch = [_complaint_values(row, numbers[start + i], complaints, actor, agents, now)
                      for i, row in enumerate(rows[start:start + INSERT_BATCH])]
-            ids = session.execute(insert(complaint_table).returning(complaint_table.c.id, sort_by_parameter_order=True),
+            ids = session.execute(insert(Complaint).returning(complaint_table.c.id, sort_by_parameter_order=True),
                                   batch).scalars().all()
-            session.execute(insert(event_table), [
+            session.execute(insert(ComplaintEvent), [
                 {"complaint_id": complaint_id, "at": now, "actor_id": actor.id, "kind": "created", "action": None,
                  "from_status": None, "to_status": None, "changes": "{}", "note": note} for complaint_id in ids])
             if progress is not None:
@@ -230,7 +228,8 @@ def export_records(sessions: sessionmaker[Session], *, page: int = EXPORT_PAGE) 
                     select(ComplaintCitation.complaint_id, ComplaintCitation.statute_title, ComplaintCitation.article,
                            ComplaintCitation.paragraph).where(ComplaintCitation.complaint_id.in_(ids))
                     .order_by(ComplaintCitation.id)):
-                citations.setdefault(cid, []).append(f"《{title}》第{article}条" + (f"第{paragraph}款" if paragraph else ""))
+                cited = f"《{title}》第{article}条" + (f"第{paragraph}款" if paragraph else "")
+                citations.setdefault(cid, []).append(cited)
             linked: dict[int, list[str]] = {}
             for cid, number in session.execute(
                     select(ComplaintLink.complaint_id, Complaint.number)

@@ -251,7 +251,8 @@ def parse_row(line: int, values: dict[str, str], *, now: datetime) -> ImportRow:
     try:
         data = parse_input(intake, now=now)
     except IntakeError as error:
-        errors = error.errors + errors
+        reported = {e.field for e in errors}  # an unknown channel label is not also "missing"
+        errors = [e for e in error.errors if e.field not in reported] + errors
     if errors:
         raise IntakeError(errors)
     return ImportRow(line, data, number, agent, work)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -154,21 +155,41 @@ def _csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
                 reason=error))]) from None
 
 
+# What a damaged or hostile workbook raises inside openpyxl (zip, XML and cell parsing).
+_XLSX_FAILURES: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, SyntaxError,
+    EOFError, RecursionError)
+
+
 def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    import zipfile
-
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise _file_problem(_("The file is not a readable XLSX workbook ({reason}).").format(reason=error)) from None
-    try:
-        sheet = book.worksheets[0]
-        for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield index, [_cell_text(v) for v in values]
-    finally:
-        book.close()
+    failures = (*_XLSX_FAILURES, InvalidFileException)
+    with path.open("rb") as handle:  # a handle, so the file's name (e.g. .csv) does not decide
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except failures as error:
+            raise _file_problem(_("The file is not a readable XLSX workbook ({reason}).").format(
+                reason=type(error).__name__)) from None
+        try:
+            if not book.worksheets:
+                raise _file_problem(_("The file has no complaints."))
+            sheet = book.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+            index = 0
+            while True:
+                try:
+                    values = next(rows, None)
+                except failures as error:
+                    raise _file_problem(_("The file is not a readable XLSX workbook ({reason}).").format(
+                        reason=type(error).__name__)) from None
+                if values is None:
+                    return
+                index += 1
+                yield index, [_cell_text(v) for v in values]
+        finally:
+            book.close()
 
 
 def read_lines(path: Path, *, encoding: str | None = None, fmt: str | None = None) -> tuple[

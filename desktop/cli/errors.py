@@ -20,6 +20,11 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 
 
+def say(line: str) -> None:
+    """Write one line to stderr; characters the terminal cannot take (a lone surrogate) are escaped."""
+    sys.stderr.write(line.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+
+
 def expected_message(error: BaseException) -> str | None:
     """The message for a failure the user can act on, or ``None`` for a defect."""
     from desktop.cli.context import CliError
@@ -69,6 +74,6 @@ def report_unexpected(error: BaseException) -> None:
         where = str(path)
     except Exception:  # the log folder itself is unusable: still no traceback on the terminal
         where = _("(the log file could not be written)")
-    sys.stderr.write("complaint-desk: " + _(
+    say("complaint-desk: " + _(
         "internal error ({kind}); nothing more was changed. Details for support: {path}").format(
-            kind=type(error).__name__, path=where) + "\n")
+            kind=type(error).__name__, path=where))

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop.cli.context import CliContext
-from desktop.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, expected_message, report_unexpected
+from desktop.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, expected_message, report_unexpected, say
 from desktop.i18n import _
 
 COMMAND_MODULES = (
@@ -81,7 +81,7 @@ def _report(error: Exception) -> int:
     if message is None:
         report_unexpected(error)
         return EXIT_INTERNAL
-    sys.stderr.write(f"complaint-desk: {message}\n")
+    say(f"complaint-desk: {message}")
     return EXIT_BAD_INPUT
 
 if __name__ == "__main__":

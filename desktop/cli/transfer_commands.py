@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop.cli.context import CliContext, CliError
+from desktop.cli.errors import say
 from desktop.cli.progress import TerminalProgress
 from desktop.domain.exchange import HeaderLanguage
 from desktop.i18n import _
@@ -49,10 +50,9 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
     except ImportRejectedError as error:
         progress.finish()
         for problem in error.errors:
-            sys.stderr.write(f"{args.file}: {problem}\n")
+            say(f"{args.file}: {problem}")
         if error.total > len(error.errors):
-            sys.stderr.write(f"{args.file}: " + _("… and {count} more.").format(
-                count=error.total - len(error.errors)) + "\n")
+            say(f"{args.file}: " + _("… and {count} more.").format(count=error.total - len(error.errors)))
         raise CliError(str(error)) from None
     progress.finish()
     ctx.emit(summary.to_json(), _("Imported {count} complaints ({format}, {encoding}).").format(

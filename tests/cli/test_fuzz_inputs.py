@@ -75,6 +75,7 @@ def encode(text: str, encoding: str) -> bytes:
 @example(payload={"received_at": "0001-01-01T00:00", "channel": "hotline"}, encoding="utf-8", nest=0)
 @example(payload={"customer_name": "\ud800", "description": "a\x00b"}, encoding="utf-8", nest=0)
 @example(payload=[], encoding="utf-8", nest=3)
+@example(payload={"\ud800": None}, encoding="utf-8", nest=0)  # found: the message itself held the surrogate
 def test_complaint_add(cli: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], payload: Any, encoding: str,
                        nest: int) -> None:
     text = json.dumps(payload)

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Status
-from desktop.domain.deadlines import BEIJING, compute_deadline
+from desktop.domain.deadlines import BEIJING, Deadline, compute_deadline
 from desktop.domain.exchange import (
     CODED_COLUMNS,
     EXPORT_COLUMNS,
@@ -135,18 +135,35 @@ def _check_against_store(session: Session, rows: list[ImportRow], agents: dict[s
         raise ImportRejectedError(errors)
 
 
-def _complaint_values(row: ImportRow, number: str, complaints: ComplaintService, actor: Actor,
-                      agents: dict[str, int], now: datetime) -> dict[str, Any]:
+class _Deadlines:
+    """Deadline computation memoised per (rule, start): a file's rows share days, and each computation
+    builds a translated trace that the import does not keep."""
+
+    def __init__(self, complaints: ComplaintService) -> None:
+        self._complaints = complaints
+        self._cache: dict[tuple[str, datetime], Deadline] = {}
+
+    def __call__(self, rule: str, start: datetime) -> Deadline:
+        key = (rule, start)
+        found = self._cache.get(key)
+        if found is None:
+            found = compute_deadline(self._complaints.rules[rule], start, self._complaints.calendar)
+            self._cache[key] = found
+        return found
+
+
+def _complaint_values(row: ImportRow, deadlines: _Deadlines, actor: Actor, agents: dict[str, int],
+                      now: datetime) -> dict[str, Any]:
     data, work = row.data, row.work
     status = Status(work.get("status", Status.REGISTERED.value))
     appeal = work.get("appeal_date")
     rule = "regulator" if appeal is not None else rule_code_for(data.channel, data.category)
     start = datetime.combine(appeal, datetime.min.time(), BEIJING) if appeal is not None else data.received_at
-    reply = compute_deadline(complaints.rules[rule], start, complaints.calendar)
-    ack = compute_deadline(complaints.rules["acknowledge"], data.received_at, complaints.calendar)
+    reply = deadlines(rule, start)
+    ack = deadlines("acknowledge", data.received_at)
     validity = work.get("validity") or ("invalid" if status == Status.INVALID else "valid")
     return {
-        "uuid": str(uuid.uuid4()), "number": number, "version": 1,
+        "uuid": str(uuid.uuid4()), "number": None, "version": 1,
         "received_at": data.received_at, "received_day": data.received_at.astimezone(BEIJING).date(),
         "channel": str(data.channel), "category": str(data.category), "customer_name": data.customer_name,
         "phone": data.phone, "contact_phone": data.contact_phone, "id_number": data.id_number,
@@ -167,23 +184,33 @@ def _complaint_values(row: ImportRow, number: str, complaints: ComplaintService,
 
 def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, actor: Actor, rows: list[ImportRow],
                *, note: str, progress: Progress | None = None) -> list[str]:
-    """One transaction, bulk statements: every row is stored or none is."""
+    """One transaction, bulk statements: every row is stored or none is.
+
+    Everything that needs no database (deadlines, the row values) is prepared before the transaction,
+    so the write lock is held only for the statements themselves.
+    """
     now = utc_now()
-    with sessions.begin() as session:
+    with sessions() as session:
         agents = _agents(session, rows)
+    deadlines = _Deadlines(complaints)
+    values = [_complaint_values(row, deadlines, actor, agents, now) for row in rows]
+    with sessions.begin() as session:
         _check_against_store(session, rows, agents)
         numbers = _allocate_numbers(session, rows)
-        complaint_table = Complaint.__table__
-        for start in range(0, len(rows), INSERT_BATCH):
-            batch = [_complaint_values(row, numbers[start + i], complaints, actor, agents, now)
-                     for i, row in enumerate(rows[start:start + INSERT_BATCH])]
-            ids = session.execute(insert(Complaint).returning(complaint_table.c.id, sort_by_parameter_order=True),
-                                  batch).scalars().all()
-            session.execute(insert(ComplaintEvent), [
+        for value, number in zip(values, numbers, strict=True):
+            value["number"] = number
+        complaint_table = cast(Table, Complaint.__table__)
+        event_table = cast(Table, ComplaintEvent.__table__)
+        for start in range(0, len(values), INSERT_BATCH):
+            batch = values[start:start + INSERT_BATCH]
+            session.execute(insert(complaint_table), batch)
+            ids = session.execute(select(Complaint.id).where(
+                Complaint.number.in_([v["number"] for v in batch]))).scalars().all()
+            session.execute(insert(event_table), [
                 {"complaint_id": complaint_id, "at": now, "actor_id": actor.id, "kind": "created", "action": None,
                  "from_status": None, "to_status": None, "changes": "{}", "note": note} for complaint_id in ids])
             if progress is not None:
-                progress("store", min(start + INSERT_BATCH, len(rows)), len(rows))
+                progress("store", min(start + INSERT_BATCH, len(values)), len(values))
     return numbers
 
 

@@ -90,7 +90,8 @@ def test_complaint_add(cli: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 HEADERS = st.lists(st.one_of(st.sampled_from(["received_at", "channel", "category", "customer_name", "phone",
                                               "description", "demand", "受理时间", "受理渠道", "投诉类别",
-                                              "客户姓名", "被投诉号码", "投诉内容", "客户诉求", "状态", "赔偿金额（元）",
+                                              "客户姓名", "被投诉号码", "投诉内容", "客户诉求", "状态",
+                                              "赔偿金额（元）",
                                               "Complaint number", "number"]), HOSTILE_TEXT),
                    min_size=0, max_size=10)
 CSV_ROWS = st.lists(st.lists(HOSTILE_TEXT, max_size=10), max_size=5)

@@ -25,8 +25,8 @@ class ActionSpec:
 
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_law_pack", "signing_keys",
-                           "site_settings", "settings", "-", "quit")),
+    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_complaints", "import_law_pack",
+                           "signing_keys", "site_settings", "settings", "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "-", "statistics")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case")),
     ("help", N_("&Help"), ("about",)),
@@ -37,6 +37,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("save", N_("&Save"), ("Ctrl+S",), N_("Save the complaint being edited")),
     ActionSpec("submit", N_("Su&bmit"), ("Ctrl+Return", "Ctrl+Enter"),
                N_("Register the new complaint, or submit the open case for approval")),
+    ActionSpec("import_complaints", N_("Import co&mplaints…"), (),
+               N_("Add complaints from a CSV or XLSX file (all rows or none)")),
     ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
     ActionSpec("signing_keys", N_("Signing &certificates…"), (),
                N_("Import or issue the certificates that sign outcome letters")),

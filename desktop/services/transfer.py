@@ -82,8 +82,13 @@ def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
     """Numbers for rows that bring none; numbers a file brings must be free and advance the day's counter."""
     days = {row.data.received_at.astimezone(BEIJING).strftime("%Y%m%d") for row in rows}
     days.update(row.number[3:11] for row in rows if row.number is not None)
-    existing = {d: last for d, last in session.execute(
-        select(NumberSequence.day, NumberSequence.last).where(NumberSequence.day.in_(sorted(days))))}
+    counters = select(NumberSequence.day, NumberSequence.last).where(NumberSequence.day.in_(sorted(days)))
+    if session.get_bind().dialect.name == "sqlite":
+        # Take the write lock before reading the counters, so no seat issues a number in between.
+        session.execute(update(NumberSequence).where(NumberSequence.day == "").values(last=NumberSequence.last))
+    else:
+        counters = counters.with_for_update()
+    existing = {d: last for d, last in session.execute(counters)}
     last = dict(existing)
     for row in rows:
         if row.number is not None:

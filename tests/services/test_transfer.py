@@ -225,3 +225,20 @@ def test_search_with_nul_or_lone_surrogates_is_not_a_database_error(services: Ap
     query = QueueQuery(filter=QueueFilter.ALL, search=typed)
     services.queue.fetch(query, 0, 10)
     services.queue.count(query)
+
+
+def test_import_and_export_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    app = open_as(postgres_url, "tester", role="admin", display_name="测试员")
+    try:
+        numbers = _seed(app)
+        out = tmp_path / "export.xlsx"
+        write_export(export_records(app.sessions), out, fmt="xlsx")
+        with pytest.raises(ImportRejectedError):  # the numbers exist: refused, nothing added
+            run_import(app, out)
+        assert app.complaints.count() == 2
+        path = write(tmp_path, ZH_HEADER + ZH_ROW * 3)
+        added = run_import(app, path)
+        assert added == ["TS-20250603-0002", "TS-20250603-0003", "TS-20250603-0004"]
+        assert numbers[0] == "TS-20250603-0001"
+    finally:
+        app.close()

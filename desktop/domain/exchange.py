@@ -7,6 +7,7 @@ language. Every column an export writes is understood by the import, so an expor
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -109,6 +110,12 @@ class HeaderLanguage(StrEnum):
     EN = "en"
 
 
+@cache
+def _zh() -> gettext.NullTranslations:
+    """The Chinese catalog, loaded once: exports label every coded cell with it."""
+    return translation_for("zh_CN")
+
+
 def _fold(text: str) -> str:
     return "".join(text.split()).casefold()
 
@@ -117,12 +124,12 @@ def header_label(key: str, language: HeaderLanguage) -> str:
     """The header written for column ``key``: the desk's Chinese label, or the code for systems."""
     if language == HeaderLanguage.EN:
         return key
-    return translation_for("zh_CN").gettext(_LABELS[key])
+    return _zh().gettext(_LABELS[key])
 
 
 @cache
 def _header_index() -> dict[str, str]:
-    zh = translation_for("zh_CN")
+    zh = _zh()
     index: dict[str, str] = {}
     for key, msgid in _LABELS.items():
         for name in (key, msgid, zh.gettext(msgid), *_ALIASES.get(key, ())):
@@ -132,7 +139,7 @@ def _header_index() -> dict[str, str]:
 
 @cache
 def _code_index(column: str) -> dict[str, str]:
-    zh = translation_for("zh_CN")
+    zh = _zh()
     index: dict[str, str] = {}
     for code, msgid in _CODE_LABELS[column].items():
         for name in (code, msgid, zh.gettext(msgid)):
@@ -166,7 +173,7 @@ def code_label(column: str, code: str, language: HeaderLanguage) -> str:
     if language == HeaderLanguage.EN or not code:
         return code
     msgid = _CODE_LABELS[column].get(code)
-    return translation_for("zh_CN").gettext(msgid) if msgid else code
+    return _zh().gettext(msgid) if msgid else code
 
 
 def code_choices(column: str) -> str:

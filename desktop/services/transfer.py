@@ -9,7 +9,6 @@ records between the two without touching either.
 from __future__ import annotations
 
 import csv
-import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -332,6 +331,3 @@ def count_complaints(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
         return int(session.execute(select(func.count(Complaint.id))).scalar_one())
 
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -107,6 +107,7 @@ def number(cli: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 @pytest.mark.parametrize(("action", "detail", "expected"), [
     ("reply", "reply_at=yesterday", "yesterday"),
     ("reply", "reply_at=2026-13-45", "2026-13-45"),
+    ("follow_up", "followup_at=yesterday", "yesterday"),
     ("investigate", "investigation_notes=查了话单", "complaint update"),
     ("reply", "satisfaction=5", "satisfaction"),
     ("submit_for_approval", "foo=1", "foo"),
@@ -114,6 +115,8 @@ def number(cli: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 def test_step_details_are_checked_by_name_and_type(number: str, capsys: pytest.CaptureFixture[str], action: str,
                                                    detail: str, expected: str) -> None:
     args = ["complaint", "transition", number, action, "--detail", detail]
+    if action == "follow_up":
+        args += ["--detail", "satisfaction=5"]
     if action == "reply":
         args += ["--detail", "resolution=已退费", "--detail", "reply_method=phone"] if "satisfaction" not in detail \
             else []

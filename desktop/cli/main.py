@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from desktop.cli.context import CliContext
 from desktop.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, expected_message, report_unexpected, say
@@ -30,8 +31,15 @@ COMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage mistake is one line too (``--help`` still shows the full usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="complaint-desk",
         description=_("Complaint Desk administration and integration commands."),
     )

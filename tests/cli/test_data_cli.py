@@ -266,3 +266,13 @@ def test_export_xlsx_and_english_headers_through_the_cli(cli: str, tmp_path: Pat
     assert rows[0][:3] == ("number", "received_at", "channel")
     assert rows[1][2] == "counter"
     assert not out.with_name("out.xlsx.partial").exists()
+
+
+@pytest.mark.parametrize("args", [["complaint", "add"], ["export", "--format", "pdf"], ["nonsense"],
+                                  ["complaint", "list", "--limit", "many"]])
+def test_a_usage_mistake_is_one_line(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("complaint-desk")

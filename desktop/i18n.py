@@ -125,3 +125,14 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
 
 
 set_language(DEFAULT_LANGUAGE)
+
+
+def translation_for(language: str) -> gettext.NullTranslations:
+    """The translation of ``language`` without switching the active one (e.g. to read both header sets)."""
+    if language == "en":
+        return gettext.NullTranslations()
+    catalogs = _area_catalogs(language)
+    chain: gettext.NullTranslations = catalogs[0] if catalogs else gettext.NullTranslations()
+    for extra in catalogs[1:]:
+        chain.add_fallback(extra)
+    return chain

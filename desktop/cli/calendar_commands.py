@@ -10,6 +10,8 @@ from desktop.domain.deadlines import CalendarError
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 
+CALENDAR_MAX_BYTES = 256 * 1024  # a year's schedule is about 2 KB
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("calendar", help=_("holiday calendars (official schedules)"))
@@ -24,13 +26,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise CliError(_("Cannot read {path}: {reason}").format(path=args.file, reason=error.strerror)) from None
+    from desktop.cli.files import read_json
+
+    document = read_json(args.file, CALENDAR_MAX_BYTES)
+    if not isinstance(document, dict):
+        raise CliError(_("The calendar file must contain a JSON object."))
     services = ctx.services()
     try:
-        year = services.calendar.import_year(services.actor, text)
+        year = services.calendar.import_year(services.actor, document)
     except (CalendarError, ServiceError) as error:
         raise CliError(str(error)) from None
     services.reload_clock()

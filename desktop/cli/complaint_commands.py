@@ -63,6 +63,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     citation_commands.register(commands)
 
+    from desktop.cli import case_commands
+
+    case_commands.register(commands)
+
 
 def _with_deadlines(ctx: CliContext, record: ComplaintRecord) -> dict[str, Any]:
     """The case as printed: personal fields masked (``record`` is the stored one, used for the deadline)."""
@@ -91,24 +95,52 @@ def _fail_on_input(error: IntakeError | FieldError) -> CliError:
     return CliError("; ".join(e.message for e in error.errors))
 
 
-def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
+MAX_JSON_BYTES = 1024 * 1024  # one complaint is a few kilobytes; anything near this is not one
+
+
+def read_json_object(source: str) -> dict[str, Any]:
+    """One JSON object from a file or ``-``; every way it can be wrong is one clear message."""
     try:
-        text = sys.stdin.read() if args.source == "-" else open(args.source, encoding="utf-8-sig").read()  # noqa: SIM115
+        if source == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            raw = stream.read(MAX_JSON_BYTES + 1) if stream is not None else sys.stdin.read(
+                MAX_JSON_BYTES + 1).encode("utf-8", "surrogatepass")
+        else:
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_JSON_BYTES + 1)
     except OSError as error:
-        raise CliError(_("Cannot read {path}: {reason}").format(path=args.source, reason=error.strerror)) from None
+        raise CliError(_("Cannot read {path}: {reason}").format(path=source, reason=error.strerror)) from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise CliError(_("The input is larger than {limit} KB; one complaint is far smaller.").format(
+            limit=MAX_JSON_BYTES // 1024))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CliError(_("The input is not UTF-8 text (byte {position}).").format(position=error.start + 1)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise CliError(_("The input is not valid JSON (line {line}, column {column}).").format(
             line=error.lineno, column=error.colno)) from None
+    except RecursionError:
+        raise CliError(_("The input is nested too deeply to be read.")) from None
     if not isinstance(data, dict):
         raise CliError(_("The input must be one JSON object."))
+    return data
+
+
+def emit_record(ctx: CliContext, record: ComplaintRecord) -> None:
+    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+
+
+def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    data = read_json_object(args.source)
     services = ctx.services()
     try:
         record = services.complaints.create(services.actor, data)
     except (IntakeError, FieldError) as error:
         raise _fail_on_input(error) from None
-    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    emit_record(ctx, record)
     return 0
 
 
@@ -157,12 +189,10 @@ def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_transition(args: argparse.Namespace, ctx: CliContext) -> int:
-    details: dict[str, Any] = {}
-    for pair in args.detail:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise CliError(_("--detail takes KEY=VALUE, got “{value}”.").format(value=pair))
-        details[key.strip()] = value
+    from desktop.cli.case_commands import parse_assignments
+    from desktop.domain.step_details import STEP_DETAILS
+
+    details = parse_assignments(args.detail, STEP_DETAILS.get(Action(args.action), ()), "--detail")
     services = ctx.services()
     try:
         record = services.complaints.transition(services.actor, args.number, args.action,
@@ -171,5 +201,5 @@ def handle_transition(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(str(error)) from None
     except FieldError as error:
         raise _fail_on_input(error) from None
-    ctx.emit(_with_deadlines(ctx, record), _record_text(record))
+    emit_record(ctx, record)
     return 0

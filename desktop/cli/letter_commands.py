@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 PASSPHRASE_ENV = "COMPLAINT_DESK_KEY_PASSPHRASE"
 
+MAX_VERIFY_BYTES = 50 * 1024 * 1024  # an outcome letter is well under 1 MB
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     letter = subparsers.add_parser("letter", help=_("outcome letters: render, sign, verify"))
@@ -221,17 +223,24 @@ def read_passphrase(passphrase_file: Path | None) -> bytes:
 
 def handle_verify(args: argparse.Namespace, ctx: CliContext) -> int:
     """Exit 0 only for a valid letter (every signature, trusted, known to the store); 1 otherwise."""
+    from pyhanko.pdf_utils.misc import PdfError
+
     from desktop.letters.content import LetterError
     from desktop.letters.keys import load_certificates
     from desktop.letters.verify import read_letter_file
     from desktop.services.letter_check import check_letter
 
     try:
-        pdf = read_letter_file(args.file)
+        pdf = read_letter_file(args.file)  # refuses a file over the size limit before reading it
         roots = [cert for path in args.trust for cert in load_certificates(path)]
     except (OSError, LetterError) as error:
         raise CliError(str(error)) from error
-    result = check_letter(pdf, None if args.no_store else ctx.services().sessions, roots)
+    try:
+        result = check_letter(pdf, None if args.no_store else ctx.services().sessions, roots)
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as error:
+        # A damaged file fails in many shapes inside pyHanko (PdfReadError, a bad signing date, …).
+        raise CliError(_("{path} cannot be read as a signed PDF ({kind}: {detail}).").format(
+            path=args.file, kind=type(error).__name__, detail=str(error)[:200])) from None
     ctx.emit(result.to_json(), _verification_text(result))
     return 0 if result.valid else 1
 

@@ -12,11 +12,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from desktop.cli.context import CliContext, CliError
+from desktop.cli.context import CliContext
+from desktop.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, expected_message, report_unexpected, say
 from desktop.domain.masking import mask_text
 from desktop.i18n import _
-from desktop.services.errors import ServiceError
 
 COMMAND_MODULES = (
     "desktop.cli.deadline_commands",
@@ -37,8 +38,15 @@ COMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage mistake is one line too (``--help`` still shows the full usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="complaint-desk",
         description=_("Complaint Desk administration and integration commands."),
     )
@@ -74,19 +82,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                      password_file=args.password_file)
     try:
         code: int = args.handler(args, ctx)
-    except CliError as error:
-        sys.stderr.write(f"complaint-desk: {mask_text(str(error))}\n")
-        code = 2
-    except ServiceError as error:  # e.g. refused by the permission table: its message is ready to show
-        sys.stderr.write(f"complaint-desk: {mask_text(str(error))}\n")
-        code = 2
     except KeyboardInterrupt:
         sys.stderr.write("complaint-desk: " + _("interrupted") + "\n")
         code = 130
+    except Exception as error:  # one line, never a traceback (desktop/cli/errors.py)
+        code = _report(error)
     finally:
-        ctx.close()
+        try:
+            ctx.close()
+        except Exception as error:
+            code = _report(error)
     return code
 
+
+def _report(error: Exception) -> int:
+    message = expected_message(error)
+    if message is None:
+        report_unexpected(error)
+        return EXIT_INTERNAL
+    say(f"complaint-desk: {mask_text(message)}")  # never a full phone or ID number on the terminal
+    return EXIT_BAD_INPUT
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,27 +1,37 @@
-"""``complaint-desk import FILE.csv`` and ``complaint-desk export --format csv``."""
+"""``complaint-desk import FILE`` and ``complaint-desk export``: CSV or XLSX, Chinese or English headers."""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
 from desktop.cli.context import CliContext, CliError
+from desktop.cli.errors import say
+from desktop.cli.progress import TerminalProgress
+from desktop.domain.exchange import HeaderLanguage
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 from desktop.services.export_policy import authorize_export, export_complaints
-from desktop.services.transfer import EXPORT_FIELDS, ImportRejectedError, export_rows, import_csv
+from desktop.services.import_read import encoding_names
+from desktop.services.permissions import case_scope
+from desktop.services.transfer import ImportRejectedError, count_complaints, import_file
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    importer = subparsers.add_parser("import", help=_("import complaints from a CSV file (all or nothing)"))
+    importer = subparsers.add_parser("import", help=_("import complaints from a CSV or XLSX file (all or nothing)"))
     importer.add_argument("file", type=Path)
+    importer.add_argument("--encoding", metavar="NAME", choices=encoding_names(),
+                          help=_("encoding of a CSV file (default: detected and reported)"))
+    importer.add_argument("--format", choices=("csv", "xlsx"), help=_("default: from the file"))
     importer.add_argument("--json", action="store_true", help=_("print JSON"))
     importer.set_defaults(handler=handle_import)
 
     exporter = subparsers.add_parser("export", help=_("export complaints"))
-    exporter.add_argument("--format", choices=("csv",), default="csv")
+    exporter.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                          help=_("default: from the file name, else csv"))
+    exporter.add_argument("--headers", choices=[h.value for h in HeaderLanguage], default=HeaderLanguage.ZH.value,
+                          help=_("zh: the labels the desk shows (default); en: codes, for other systems"))
     exporter.add_argument("--out", type=Path, help=_("file to write (default: standard output)"))
     exporter.add_argument("--reason", help=_("why the export is needed (required; kept in the access log)"))
     exporter.add_argument("--unmasked", action="store_true",
@@ -33,35 +43,51 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.file.is_file():
         raise CliError(_("No such file: {path}").format(path=args.file))
     services = ctx.services()
+    progress = TerminalProgress(_("Importing"))
     try:
-        numbers = import_csv(services.complaints, services.actor, args.file)
+        summary = import_file(services.sessions, services.complaints, services.actor, args.file,
+                              encoding=args.encoding, fmt=args.format, progress=progress.update)
     except ImportRejectedError as error:
+        progress.finish()
         for problem in error.errors:
-            sys.stderr.write(f"{args.file}: {problem}\n")
+            say(f"{args.file}: {problem}")
+        if error.total > len(error.errors):
+            say(f"{args.file}: " + _("… and {count} more.").format(count=error.total - len(error.errors)))
         raise CliError(str(error)) from None
-    ctx.emit({"imported": len(numbers), "numbers": numbers},
-             _("Imported {count} complaints.").format(count=len(numbers)))
+    progress.finish()
+    ctx.emit(summary.to_json(), _("Imported {count} complaints ({format}, {encoding}).").format(
+        count=len(summary.numbers), format=summary.format.upper(), encoding=summary.encoding))
     return 0
 
 
 def handle_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    fmt = args.format or ("xlsx" if args.out and args.out.suffix.lower() == ".xlsx" else "csv")
+    if args.out is not None:
+        if args.out.is_dir():
+            raise CliError(_("{path} is a folder; give a file name, e.g. {path}/complaints.{ext}").format(
+                path=args.out, ext=fmt))
+        if not args.out.parent.is_dir():
+            raise CliError(_("The folder {path} does not exist.").format(path=args.out.parent))
+    elif fmt == "xlsx":
+        raise CliError(_("An XLSX export needs --out FILE."))
     services = ctx.services()
     try:  # checked before a file is created
         authorize_export(services.actor, args.reason, args.unmasked)
     except ServiceError as error:
         raise CliError(str(error)) from None
-    # utf-8-sig so that Excel on a Chinese PC opens the file without mojibake.
-    handle = args.out.open("w", encoding="utf-8-sig", newline="") if args.out else sys.stdout
+    total = count_complaints(services.sessions, case_scope(services.actor))
+    progress = TerminalProgress(_("Exporting"))
+    target = args.out.with_name(args.out.name + ".partial") if args.out else sys.stdout
     try:
-        writer = csv.writer(handle)
-        writer.writerow(EXPORT_FIELDS)
-        count = export_complaints(
-            services.privacy, services.actor,
-            lambda limit, offset: services.complaints.list(limit=limit, offset=offset), export_rows,
-            EXPORT_FIELDS, writer.writerows, reason=args.reason, unmasked=args.unmasked)
-    finally:
-        if args.out:
-            handle.close()
-    if args.out:
-        sys.stderr.write(_("Exported {count} complaints to {path}.").format(count=count, path=args.out) + "\n")
+        written = export_complaints(services.sessions, services.privacy, services.actor, target, fmt=fmt,
+                                    headers=HeaderLanguage(args.headers), reason=args.reason,
+                                    unmasked=args.unmasked, progress=lambda n: progress.update("export", n, total))
+    except OSError as error:
+        if isinstance(target, Path):
+            target.unlink(missing_ok=True)
+        raise CliError(_("Cannot write {path}: {reason}").format(path=args.out, reason=error.strerror)) from None
+    progress.finish()
+    if isinstance(target, Path):
+        target.replace(args.out)
+        sys.stderr.write(_("Exported {count} complaints to {path}.").format(count=written, path=args.out) + "\n")
     return 0

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from desktop.domain.codes import Category, Channel
-from desktop.domain.deadlines import BEIJING
+from desktop.domain.datetimes import parse_datetime
 from desktop.domain.validation import (
     FieldError,
     clean_text,
@@ -61,24 +61,19 @@ class IntakeError(ValueError):
 
 def parse_received_at(value: Any, field: str = "received_at") -> datetime:
     """Accept a datetime or an ISO 8601 string; a time without a zone is Beijing time."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and value.strip():
-        text = value.strip().replace("Z", "+00:00")
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise FieldError(
-                field,
-                _("“{value}” is not a date and time; use e.g. 2026-11-22 09:30 or 2026-11-22T09:30:00+08:00.").format(
-                    value=value
-                ),
-            ) from None
-    else:
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise FieldError(field, _("Enter when the complaint was received."))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=BEIJING)
-    return parsed
+    return parse_datetime(value, field)
+
+
+def _scalar_text(raw: Mapping[str, Any], key: str) -> FieldError | None:
+    """A field read from JSON must be text (or a number for phones); a list or object is refused."""
+    value = raw.get(key)
+    if value is None or isinstance(value, str | datetime):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and key in ("phone", "contact_phone"):
+        return None
+    return FieldError(key, _("Expected text, got a {kind}.").format(kind=type(value).__name__))
 
 
 def _code(enum_type: type[Channel] | type[Category], value: Any, field: str) -> Any:
@@ -108,6 +103,10 @@ def parse_input(raw: Mapping[str, Any], *, now: datetime | None = None) -> Compl
         errors.append(
             FieldError("input", _("Unknown field(s): {names}.").format(names=", ".join(unknown)))
         )
+
+    wrong_types = [e for e in (_scalar_text(raw, k) for k in INPUT_FIELDS) if e is not None]
+    if wrong_types:
+        raise IntakeError(wrong_types)
 
     def attempt(key: str, func: Any, *args: Any, **kwargs: Any) -> None:
         try:

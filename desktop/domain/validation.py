@@ -37,6 +37,12 @@ _FIELD_LABELS: dict[str, str] = {
 }
 
 
+def register_field_labels(labels: dict[str, str]) -> None:
+    """Let another module name more fields (N_-marked msgids, in its own catalog); existing names win."""
+    for field, msgid in labels.items():
+        _FIELD_LABELS.setdefault(field, msgid)
+
+
 def field_label(field: str) -> str:
     """The translated human name of a form field; unknown fields keep their code."""
     msgid = _FIELD_LABELS.get(field)

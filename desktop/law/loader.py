@@ -54,12 +54,21 @@ def bundled_pack_dir() -> Path:
     return resource_path("law")
 
 
+MAX_PACK_FILE_BYTES = 32 * 1024 * 1024  # the largest statute file is well under 1 MB
+
+
 def _read_json(path: Path, problems: list[str]) -> Any:
     try:
+        if path.stat().st_size > MAX_PACK_FILE_BYTES:
+            problems.append(_("{path} is larger than {limit} MB").format(
+                path=path.name, limit=MAX_PACK_FILE_BYTES // 2**20))
+            return None
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(_("Missing file: {path}").format(path=path.name))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except RecursionError:
+        problems.append(_("{path} is nested too deeply to be read").format(path=path.name))
+    except (OSError, ValueError) as error:
         problems.append(
             _("{path} is not valid UTF-8 JSON: {error}").format(path=path.name, error=error)
         )
@@ -77,9 +86,10 @@ def _check_date(value: Any, where: str, problems: list[str]) -> None:
 
 def _check_checksums(folder: Path, manifest: dict[str, Any], expected_names: set[str],
                      problems: list[str]) -> None:
-    files = manifest.get("checksums", {}).get("files", {})
-    if not isinstance(files, dict):
-        problems.append(_("pack.json: the checksum list is not an object"))
+    checksums = manifest.get("checksums", {})
+    files = checksums.get("files", {}) if isinstance(checksums, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        problems.append(_("pack.json: “checksums” must map file names to SHA-256 digests"))
         return
     # The signature covers pack.json only: every file the loader reads must be checksummed in it.
     unchecked = sorted(expected_names - set(files) - {MANIFEST_FILE, SIGNATURE_FILE, *OPTIONAL_FILES})
@@ -90,6 +100,9 @@ def _check_checksums(folder: Path, manifest: dict[str, Any], expected_names: set
             problems.append(_("pack.json lists a checksum for an unexpected file: {path}").format(path=relative))
             continue
         path = folder / relative
+        if not path.resolve().is_relative_to(folder.resolve()):
+            problems.append(_("pack.json names a file outside the pack: {path}").format(path=relative))
+            continue
         if not path.is_file():
             problems.append(_("Missing file: {path}").format(path=relative))
         elif hashlib.sha256(path.read_bytes()).hexdigest() != expected:
@@ -272,6 +285,20 @@ def verify_pack(path: Path | None = None, *,
     folder the publisher's or a trusted (non-demo) site CA's. Raises PackValidationError otherwise."""
     folder = path or bundled_pack_dir()
     bundled = path is None or _same_folder(folder, bundled_pack_dir())
+    try:
+        return _verify_pack(folder, bundled, site_roots)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as error:
+        if isinstance(error, PackValidationError):
+            raise
+        # A field of the wrong type (a number where a list belongs, …): name the defect, never crash.
+        raise PackValidationError(
+            [_("The pack has a field of the wrong type or shape ({kind}: {detail})").format(
+                kind=type(error).__name__, detail=str(error)[:200])]
+        ) from None
+
+
+def _verify_pack(folder: Path, bundled: bool,
+                 site_roots: Sequence[x509.Certificate] | None) -> tuple[LawPack, PackSigner | None]:
     problems: list[str] = []
     try:
         manifest_bytes = read_manifest_bytes(folder)
@@ -313,7 +340,14 @@ def verify_pack(path: Path | None = None, *,
     cases_raw = _read_json(folder / manifest.get("cases", "cases.json"), problems)
     statutes: list[Statute] = []
     names_seen: dict[str, str] = {}
-    for key in manifest.get("statutes", []):
+    statute_keys = manifest.get("statutes", [])
+    if not isinstance(statute_keys, list) or not all(
+        isinstance(k, str) and k and "/" not in k and "\\" not in k and not k.startswith(".") for k in statute_keys
+    ):
+        raise PackValidationError(
+            [*problems, _("pack.json: “statutes” must be a list of statute keys (file names without .json)")]
+        )
+    for key in statute_keys:
         record = _read_json(folder / "statutes" / f"{key}.json", problems)
         if not isinstance(record, dict):
             continue

@@ -17,6 +17,7 @@ from desktop.domain.codes import OPEN_STATUSES, Category, Channel, Status
 from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, WorkCalendar, compute_deadline
 from desktop.domain.intake import ComplaintInput, parse_input
 from desktop.domain.masking import is_mask_of
+from desktop.domain.step_details import check_agent_id, check_step_details, check_work_text
 from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.approvals import enforce_step
@@ -288,9 +289,9 @@ class ComplaintService:
             if key == "compensation":
                 result[key] = parse_compensation(value)
             elif key == "assigned_agent_id":
-                result[key] = int(value) if value is not None else None
+                result[key] = check_agent_id(value)
             else:
-                result[key] = (str(value).strip() or None) if value is not None else None
+                result[key] = check_work_text(key, value)
         return result
 
     @guarded("case.transition")
@@ -299,7 +300,7 @@ class ComplaintService:
                    details: Mapping[str, Any] | None = None) -> ComplaintRecord:
         """Apply one workflow step; illegal steps raise ``IllegalTransitionError`` and store nothing."""
         action = workflow.Action(action)
-        details = dict(details or {})
+        details = check_step_details(action, details or {}, now=utc_now())
         with self._sessions.begin() as session:
             row = load_case(session, actor, number, for_update=True)
             if expected_version is not None and row.version != expected_version:

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any, TextIO
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.exchange import HeaderLanguage, formula_safe
 from desktop.domain.masking import mask_field, mask_text
-from desktop.services.permissions import require
+from desktop.services.permissions import case_scope, require
 from desktop.services.privacy import ACCESS_COLUMNS, EXPORT, AccessEntry, PersonalDataService, clean_reason
-from desktop.services.records import Actor, ComplaintSummary
+from desktop.services.records import Actor
+from desktop.services.transfer import export_records, write_export
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FREE_TEXT_COLUMNS = frozenset({"description", "demand", "investigation_notes", "resolution", "followup_comment"})
-PAGE = 5000
 
 
 def authorize_export(actor: Actor, reason: str | None, unmasked: bool) -> str:
@@ -36,7 +39,7 @@ def authorize_export(actor: Actor, reason: str | None, unmasked: bool) -> str:
 
 def neutralise_formula(cell: str) -> str:
     """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``: shown as text, never run, by Excel and WPS."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return formula_safe(cell)
 
 
 def mask_row(header: Sequence[str], row: Sequence[str]) -> list[str]:
@@ -45,35 +48,35 @@ def mask_row(header: Sequence[str], row: Sequence[str]) -> list[str]:
             for name, value in zip(header, row, strict=True)]
 
 
-def prepare_row(header: Sequence[str], row: Sequence[str], *, masked: bool = True) -> list[str]:
-    cells = mask_row(header, row) if masked else list(row)
-    return [neutralise_formula(cell) for cell in cells]
+def mask_record(record: dict[str, Any]) -> dict[str, Any]:
+    """One exported complaint with its personal fields (and numbers inside free text) masked."""
+    masked = dict(record)
+    for key, value in record.items():
+        if not isinstance(value, str):
+            continue
+        masked[key] = mask_text(value) if key in FREE_TEXT_COLUMNS else mask_field(key, value) or value
+    return masked
 
 
-def export_complaints(privacy: PersonalDataService, actor: Actor,
-                      pages: Callable[[int, int], list[ComplaintSummary]],
-                      to_rows: Callable[[Iterable[ComplaintSummary]], Iterator[list[str]]],
-                      header: Sequence[str], write: Callable[[list[list[str]]], None], *,
-                      reason: str | None, unmasked: bool = False, file_format: str = "csv") -> int:
-    """Check, write every complaint page by page, record the export; returns the row count.
+def export_complaints(sessions: sessionmaker[Session], privacy: PersonalDataService, actor: Actor,
+                      target: IO[str] | Path, *, fmt: str, headers: HeaderLanguage, reason: str | None,
+                      unmasked: bool = False, progress: Callable[[int], None] | None = None) -> int:
+    """The bulk export operation: checked, scoped, masked, formula-safe and recorded; returns the row count.
 
-    ``pages(limit, offset)`` reads complaints, ``to_rows`` turns them into data lines in ``header``
-    order, ``write`` stores prepared lines. An export that fails half-way is recorded too.
+    Only ``case.export`` (and ``case.export_unmasked`` for full values) with a reason; only the
+    cases in the actor's scope; personal data masked unless ``unmasked``; every cell formula-safe
+    (``write_export``); recorded in the access log with its row count, a failed export too.
     """
     text = authorize_export(actor, reason, unmasked)
+    records = export_records(sessions, scope=case_scope(actor))
+    if not unmasked:
+        records = (mask_record(record) for record in records)
     count, completed = 0, False
     try:
-        offset = 0
-        while True:
-            rows = pages(PAGE, offset)
-            write([prepare_row(header, line, masked=not unmasked) for line in to_rows(rows)])
-            count += len(rows)
-            if len(rows) < PAGE:
-                break
-            offset += PAGE
+        count = write_export(records, target, fmt=fmt, headers=headers, progress=progress)
         completed = True
     finally:
-        privacy.record(actor, EXPORT, text, {"rows": count, "masked": not unmasked, "format": file_format,
+        privacy.record(actor, EXPORT, text, {"rows": count, "masked": not unmasked, "format": fmt,
                                              "completed": completed})
     return count
 

@@ -18,6 +18,7 @@ Common terms are better served by walking the queue's sort index and testing eac
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,7 +29,7 @@ from desktop.domain.validation import FieldError, normalize_phone
 from desktop.store.models import Complaint
 
 TRIGRAM = 3
-_NUMBER = re.compile(r"^TS-?(\d{1,8})(?:-?(\d{1,4}))?$", re.IGNORECASE)
+_NUMBER = re.compile(r"^TS-?(\d{1,8})(?:-(\d{1,6})|(\d{4,6}))?$", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^[+\d\s()\-]{7,}$")
 TEXT_COLUMNS = (Complaint.customer_name, Complaint.description, Complaint.demand, Complaint.address)
 
@@ -49,12 +50,15 @@ class ParsedSearch:
 
 
 def parse_search(raw: str) -> ParsedSearch:
-    query = " ".join(raw.split())
+    # Control characters (NUL) and lone surrogates cannot be stored, so they cannot match: drop them
+    # rather than hand the database a string it refuses.
+    query = " ".join("".join(c for c in raw if unicodedata.category(c) not in ("Cc", "Cs")).split())
     if not query:
         return ParsedSearch(SearchKind.NONE)
     number = _NUMBER.match(query)
     if number:
-        day, serial = number.groups()
+        day, dashed, glued = number.groups()
+        serial = dashed if dashed is not None else glued
         if serial is not None and len(day) == 8:
             return ParsedSearch(SearchKind.NUMBER, f"TS-{day}-{int(serial):04d}")
         return ParsedSearch(SearchKind.NUMBER, f"TS-{day}")
@@ -112,7 +116,7 @@ def search_condition(parsed: ParsedSearch, dialect: str, *,
     if parsed.kind == SearchKind.NONE:
         return None
     if parsed.kind == SearchKind.NUMBER:
-        if len(parsed.value) == len("TS-20260101-0001"):
+        if len(parsed.value) > len("TS-20260101-"):
             return Complaint.number == parsed.value
         # A prefix as a range, so the unique index serves it on every database.
         return and_(Complaint.number >= parsed.value, Complaint.number < parsed.value + "\uffff")

@@ -1,90 +1,337 @@
-"""CSV import and export: all rows are checked first and nothing is half-imported."""
+"""Import and export of complaints (CSV and XLSX): all rows checked first, nothing half-imported.
+
+``import_file`` reads and checks the whole file (``import_read``), then stores every row in one
+transaction with bulk statements. ``export_records`` yields one dict per complaint (column key →
+value, full values) and ``write_export`` writes them; an export policy can wrap or filter the
+records between the two without touching either.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import IO, Any, cast
 
-from desktop.domain.intake import INPUT_FIELDS, REQUIRED_FIELDS, ComplaintInput, IntakeError, parse_input
-from desktop.domain.validation import field_label
+from sqlalchemy import ColumnElement, Table, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.codes import OPEN_STATUSES, Status
+from desktop.domain.deadlines import BEIJING, Deadline, compute_deadline
+from desktop.domain.exchange import (
+    CODED_COLUMNS,
+    EXPORT_COLUMNS,
+    HeaderLanguage,
+    code_label,
+    formula_safe,
+    header_label,
+)
 from desktop.i18n import _
-from desktop.services.complaints import ComplaintService, utc_now
-from desktop.services.records import Actor, ComplaintSummary
+from desktop.services.complaints import ComplaintService, rule_code_for, utc_now
+from desktop.services.import_read import (
+    ImportRejectedError,
+    ImportRow,
+    RowError,
+    parse_file,
+)
+from desktop.services.records import Actor
+from desktop.store.models import (
+    Complaint,
+    ComplaintCitation,
+    ComplaintEvent,
+    ComplaintLink,
+    NumberSequence,
+    User,
+)
 
-EXPORT_FIELDS = ("number", "received_at", "channel", "category", "customer_name", "phone", "status", "agent",
-                 "reply_due_date", "reply_due_at", "calendar_provisional", "description")
+__all__ = ["ImportRejectedError", "ImportSummary", "RowError", "export_records", "import_file", "write_export"]
+
+INSERT_BATCH = 2000
+EXPORT_PAGE = 5000
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(frozen=True)
-class RowError:
-    row: int  # 1-based line number in the file, header = line 1
-    field: str
-    message: str
+class ImportSummary:
+    numbers: list[str]
+    encoding: str
+    format: str
 
-    def __str__(self) -> str:
-        return _("line {row}, {field}: {message}").format(row=self.row, field=field_label(self.field),
-                                                         message=self.message)
-
-
-class ImportRejectedError(Exception):
-    """The file had errors; nothing was stored. ``errors`` lists every one."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__(_("{count} problem(s) found; nothing was imported.").format(count=len(errors)))
+    def to_json(self) -> dict[str, Any]:
+        return {"imported": len(self.numbers), "encoding": self.encoding, "format": self.format,
+                "numbers": self.numbers}
 
 
-def read_text(path: Path) -> str:
-    """Excel on a Chinese Windows saves CSV as GB18030 (GBK); other tools write UTF-8, often with a BOM."""
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+def import_file(sessions: sessionmaker[Session], complaints: ComplaintService, actor: Actor, path: Path, *,
+                encoding: str | None = None, fmt: str | None = None,
+                progress: Progress | None = None) -> ImportSummary:
+    """Check ``path`` completely, then store all of it or nothing (``ImportRejectedError``)."""
+    parsed = parse_file(path, now=utc_now(), encoding=encoding, fmt=fmt,
+                        progress=(lambda n: progress("check", n, 0)) if progress else None)
+    numbers = store_rows(sessions, complaints, actor, parsed.rows, note=_("Imported from {name}.").format(
+        name=path.name), progress=progress)
+    return ImportSummary(numbers, parsed.encoding, parsed.format)
+
+
+def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
+    """Numbers for rows that bring none; numbers a file brings must be free and advance the day's counter."""
+    days = {row.data.received_at.astimezone(BEIJING).strftime("%Y%m%d") for row in rows}
+    days.update(row.number[3:11] for row in rows if row.number is not None)
+    counters = select(NumberSequence.day, NumberSequence.last).where(NumberSequence.day.in_(sorted(days)))
+    if session.get_bind().dialect.name == "sqlite":
+        # Take the write lock before reading the counters, so no seat issues a number in between.
+        session.execute(update(NumberSequence).where(NumberSequence.day == "").values(last=NumberSequence.last))
+    else:
+        counters = counters.with_for_update()
+    existing = {d: last for d, last in session.execute(counters)}
+    last = dict(existing)
+    for row in rows:
+        if row.number is not None:
+            day, serial = row.number[3:11], int(row.number[12:])
+            last[day] = max(last.get(day, 0), serial)
+    result: list[str] = []
+    for row in rows:
+        if row.number is not None:
+            result.append(row.number)
             continue
-    raise ImportRejectedError([RowError(1, "input", _("The file is neither UTF-8 nor GB18030 text."))])
+        day = row.data.received_at.astimezone(BEIJING).strftime("%Y%m%d")
+        last[day] = last.get(day, 0) + 1
+        result.append(f"TS-{day}-{last[day]:04d}")
+    for day, value in last.items():
+        if day in existing:
+            if value != existing[day]:
+                session.execute(update(NumberSequence).where(NumberSequence.day == day).values(last=value))
+        else:
+            session.add(NumberSequence(day=day, last=value))
+    session.flush()
+    return result
 
 
-def parse_rows(text: str) -> list[ComplaintInput]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [f for f in REQUIRED_FIELDS if f not in header]
-    unknown = [h for h in header if h not in INPUT_FIELDS]
-    header_errors = [RowError(1, name, _("required column is missing")) for name in missing]
-    header_errors += [RowError(1, name, _("unknown column")) for name in unknown]
-    if header_errors:
-        raise ImportRejectedError(header_errors)
-    reader.fieldnames = header
+def _agents(session: Session, rows: list[ImportRow]) -> dict[str, int]:
+    wanted = {row.agent for row in rows if row.agent}
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    for user_id, login, name in session.execute(select(User.id, User.login, User.display_name)):
+        found.setdefault(login, user_id)
+        found.setdefault(name, user_id)
+    return found
+
+
+def _check_against_store(session: Session, rows: list[ImportRow], agents: dict[str, int]) -> None:
     errors: list[RowError] = []
-    inputs: list[ComplaintInput] = []
-    now = utc_now()
-    for index, row in enumerate(reader, start=2):
-        if None in row:
-            errors.append(RowError(index, "input", _("more values than columns")))
-            continue
-        if not any((value or "").strip() for value in row.values()):
-            continue  # blank line at the end of a spreadsheet export
-        try:
-            inputs.append(parse_input({k: v for k, v in row.items() if v not in (None, "")}, now=now))
-        except IntakeError as error:
-            errors.extend(RowError(index, e.field, e.problem) for e in error.errors)
+    given = [row for row in rows if row.number is not None]
+    taken: set[str] = set()
+    for start in range(0, len(given), 500):
+        chunk = [row.number for row in given[start:start + 500] if row.number]
+        taken.update(session.execute(select(Complaint.number).where(Complaint.number.in_(chunk))).scalars())
+    for row in rows:
+        if row.number in taken:
+            errors.append(RowError(row.line, "input", _("complaint {number} already exists").format(number=row.number)))
+        if row.agent and row.agent not in agents:
+            errors.append(RowError(row.line, "input", _("no user “{name}” to assign the complaint to").format(
+                name=row.agent)))
     if errors:
         raise ImportRejectedError(errors)
-    if not inputs:
-        raise ImportRejectedError([RowError(1, "input", _("The file has no complaints."))])
-    return inputs
 
 
-def import_csv(complaints: ComplaintService, actor: Actor, path: Path) -> list[str]:
-    return complaints.create_many(actor, parse_rows(read_text(path)))
+class _Deadlines:
+    """Deadline computation memoised per (rule, start): a file's rows share days, and each computation
+    builds a translated trace that the import does not keep."""
+
+    def __init__(self, complaints: ComplaintService) -> None:
+        self._complaints = complaints
+        self._cache: dict[tuple[str, datetime], Deadline] = {}
+
+    def __call__(self, rule: str, start: datetime) -> Deadline:
+        key = (rule, start)
+        found = self._cache.get(key)
+        if found is None:
+            found = compute_deadline(self._complaints.rules[rule], start, self._complaints.calendar)
+            self._cache[key] = found
+        return found
 
 
-def export_rows(rows: Iterable[ComplaintSummary]) -> Iterator[list[str]]:
-    """Data lines only; the header is ``EXPORT_FIELDS``."""
-    for r in rows:
-        yield [r.number, r.received_at.isoformat(), r.channel, r.category, r.customer_name, r.phone, r.status,
-               r.agent_name or "", r.reply_due_date.isoformat(), r.reply_due_at.isoformat(),
-               "1" if r.calendar_provisional else "0", r.description]
+def _complaint_values(row: ImportRow, deadlines: _Deadlines, actor: Actor, agents: dict[str, int],
+                      now: datetime) -> dict[str, Any]:
+    data, work = row.data, row.work
+    status = Status(work.get("status", Status.REGISTERED.value))
+    appeal = work.get("appeal_date")
+    rule = "regulator" if appeal is not None else rule_code_for(data.channel, data.category)
+    start = datetime.combine(appeal, datetime.min.time(), BEIJING) if appeal is not None else data.received_at
+    reply = deadlines(rule, start)
+    ack = deadlines("acknowledge", data.received_at)
+    validity = work.get("validity") or ("invalid" if status == Status.INVALID else "valid")
+    return {
+        "uuid": str(uuid.uuid4()), "number": None, "version": 1,
+        "received_at": data.received_at, "received_day": data.received_at.astimezone(BEIJING).date(),
+        "channel": str(data.channel), "category": str(data.category), "customer_name": data.customer_name,
+        "phone": data.phone, "contact_phone": data.contact_phone, "id_number": data.id_number,
+        "address": data.address, "description": data.description, "demand": data.demand,
+        "validity": validity, "invalid_reason": work.get("invalid_reason"), "status": status.value,
+        "is_open": status in OPEN_STATUSES, "status_reason": work.get("status_reason"),
+        "assigned_agent_id": agents[row.agent] if row.agent else actor.id,
+        "investigation_notes": work.get("investigation_notes"), "resolution": work.get("resolution"),
+        "compensation": work.get("compensation"), "reply_at": work.get("reply_at"),
+        "reply_method": work.get("reply_method"), "followup_at": work.get("followup_at"),
+        "satisfaction": work.get("satisfaction"), "followup_comment": work.get("followup_comment"),
+        "appeal_date": appeal, "appeal_reference": work.get("appeal_reference"),
+        "clock_start_at": start, "reply_due_date": reply.due_date, "reply_due_at": reply.due_at,
+        "ack_due_at": ack.due_at, "deadline_rule": rule, "calendar_provisional": reply.calendar == "provisional",
+        "created_at": now, "created_by_id": actor.id, "updated_at": now, "closed_at": work.get("closed_at"),
+    }
+
+
+def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, actor: Actor, rows: list[ImportRow],
+               *, note: str, progress: Progress | None = None) -> list[str]:
+    """One transaction, bulk statements: every row is stored or none is.
+
+    Everything that needs no database (deadlines, the row values) is prepared before the transaction,
+    so the write lock is held only for the statements themselves.
+    """
+    now = utc_now()
+    with sessions() as session:
+        agents = _agents(session, rows)
+    deadlines = _Deadlines(complaints)
+    values = [_complaint_values(row, deadlines, actor, agents, now) for row in rows]
+    with sessions.begin() as session:
+        _check_against_store(session, rows, agents)
+        numbers = _allocate_numbers(session, rows)
+        for value, number in zip(values, numbers, strict=True):
+            value["number"] = number
+        complaint_table = cast(Table, Complaint.__table__)
+        event_table = cast(Table, ComplaintEvent.__table__)
+        for start in range(0, len(values), INSERT_BATCH):
+            batch = values[start:start + INSERT_BATCH]
+            session.execute(insert(complaint_table), batch)
+            ids = session.execute(select(Complaint.id).where(
+                Complaint.number.in_([v["number"] for v in batch]))).scalars().all()
+            session.execute(insert(event_table), [
+                {"complaint_id": complaint_id, "at": now, "actor_id": actor.id, "kind": "created", "action": None,
+                 "from_status": None, "to_status": None, "changes": "{}", "note": note} for complaint_id in ids])
+            if progress is not None:
+                progress("store", min(start + INSERT_BATCH, len(values)), len(values))
+    return numbers
+
+
+# -- export ------------------------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _history_summary(events: list[tuple[datetime, str, str | None]]) -> str:
+    parts = []
+    for at, kind, action in events:
+        parts.append(f"{at.astimezone(BEIJING):%Y-%m-%d %H:%M} {action or kind}")
+    return "; ".join(parts)
+
+
+def export_records(sessions: sessionmaker[Session], *, scope: ColumnElement[bool] | None = None,
+                   page: int = EXPORT_PAGE) -> Iterator[dict[str, Any]]:
+    """Every complaint (within ``scope``) as column key → stored value (full values; Beijing times are
+    applied on writing). The export policy (desktop/services/export_policy.py) decides who, which and how."""
+    columns = [c for c in Complaint.__table__.c if c.key in EXPORT_COLUMNS]
+    last_id = 0
+    with sessions() as session:
+        while True:
+            rows = session.execute(
+                select(Complaint.id, *columns, User.login.label("agent"))
+                .outerjoin(User, User.id == Complaint.assigned_agent_id)
+                .where(Complaint.id > last_id, *(() if scope is None else (scope,)))
+                .order_by(Complaint.id).limit(page)).mappings().all()
+            if not rows:
+                return
+            ids = [r["id"] for r in rows]
+            citations: dict[int, list[str]] = {}
+            for cid, title, article, paragraph in session.execute(
+                    select(ComplaintCitation.complaint_id, ComplaintCitation.statute_title, ComplaintCitation.article,
+                           ComplaintCitation.paragraph).where(ComplaintCitation.complaint_id.in_(ids))
+                    .order_by(ComplaintCitation.id)):
+                cited = f"《{title}》第{article}条" + (f"第{paragraph}款" if paragraph else "")
+                citations.setdefault(cid, []).append(cited)
+            linked: dict[int, list[str]] = {}
+            for cid, number in session.execute(
+                    select(ComplaintLink.complaint_id, Complaint.number)
+                    .join(Complaint, Complaint.id == ComplaintLink.linked_id)
+                    .where(ComplaintLink.complaint_id.in_(ids))):
+                linked.setdefault(cid, []).append(number)
+            history: dict[int, list[tuple[datetime, str, str | None]]] = {}
+            for cid, at, kind, action in session.execute(
+                    select(ComplaintEvent.complaint_id, ComplaintEvent.at, ComplaintEvent.kind, ComplaintEvent.action)
+                    .where(ComplaintEvent.complaint_id.in_(ids)).order_by(ComplaintEvent.id)):
+                history.setdefault(cid, []).append((at, kind, action))
+            for r in rows:
+                record = {key: r[key] for key in EXPORT_COLUMNS if key in r}
+                record["citations"] = "; ".join(citations.get(r["id"], []))
+                record["linked"] = " ".join(sorted(linked.get(r["id"], [])))
+                record["history"] = _history_summary(history.get(r["id"], []))
+                yield record
+            last_id = ids[-1]
+
+
+def export_cells(record: dict[str, Any], headers: HeaderLanguage) -> list[str]:
+    """One record as the cells of a row, codes as labels for people, formula-safe."""
+    cells = []
+    for key in EXPORT_COLUMNS:
+        value = record.get(key)
+        text = code_label(key, value or "", headers) if key in CODED_COLUMNS else _text(value)
+        cells.append(formula_safe(text))
+    return cells
+
+
+def write_export(records: Iterable[dict[str, Any]], out: IO[str] | Path, *, fmt: str = "csv",
+                 headers: HeaderLanguage = HeaderLanguage.ZH,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Write ``records`` as CSV (UTF-8 with BOM, for Excel on a Chinese PC) or XLSX; returns the row count."""
+    header_row = [header_label(key, headers) for key in EXPORT_COLUMNS]
+    count = 0
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        if not isinstance(out, Path):
+            raise ValueError("XLSX needs a file path")
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Complaints"))
+        sheet.append(header_row)
+        for record in records:
+            sheet.append(export_cells(record, headers))
+            count += 1
+            if progress is not None and count % EXPORT_PAGE == 0:
+                progress(count)
+        book.save(out)
+        return count
+    handle = out.open("w", encoding="utf-8-sig", newline="") if isinstance(out, Path) else out
+    try:
+        writer = csv.writer(handle)
+        writer.writerow(header_row)
+        for record in records:
+            writer.writerow(export_cells(record, headers))
+            count += 1
+            if progress is not None and count % EXPORT_PAGE == 0:
+                progress(count)
+    finally:
+        if isinstance(out, Path):
+            handle.close()
+    return count
+
+
+def count_complaints(sessions: sessionmaker[Session], scope: ColumnElement[bool] | None = None) -> int:
+    with sessions() as session:
+        query = select(func.count(Complaint.id))
+        return int(session.execute(query if scope is None else query.where(scope)).scalar_one())
+

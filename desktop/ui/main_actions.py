@@ -25,9 +25,9 @@ class ActionSpec:
 
 
 MENUS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "open_review_bundle", "import_review_bundle",
-                           "-", "import_law_pack", "signing_keys", "site_settings", "access_log", "settings", "-",
-                           "quit")),
+    ("file", N_("&File"), ("new_complaint", "save", "submit", "-", "import_complaints", "open_review_bundle",
+                           "import_review_bundle", "-", "import_law_pack", "signing_keys", "site_settings",
+                           "access_log", "settings", "-", "quit")),
     ("view", N_("&View"), ("find", "refresh", "focus_queue", "-", "filters", "-", "law_dock", "law_search", "-",
                            "statistics", "approvals", "team_board", "quality_review")),
     ("case", N_("&Case"), ("next_case", "previous_case", "open_case", "-", "reassign")),
@@ -43,6 +43,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                N_("Review exported cases offline, without a database connection")),
     ActionSpec("import_review_bundle", N_("Import review decisions…"), (),
                N_("Supervisors: apply the decisions made offline in a review bundle")),
+    ActionSpec("import_complaints", N_("Import co&mplaints…"), (),
+               N_("Add complaints from a CSV or XLSX file (all rows or none)")),
     ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
     ActionSpec("signing_keys", N_("Signing &certificates…"), (),
                N_("Import or issue the certificates that sign outcome letters")),

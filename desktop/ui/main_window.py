@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
             "refresh": self.refresh, "focus_queue": self.focus_queue,
             "next_case": lambda: self.queue_view.step(1), "previous_case": lambda: self.queue_view.step(-1),
             "open_case": self._open_current, "about": self.about, "import_law_pack": self.import_law_pack,
+            "import_complaints": self.import_complaints,
             "statistics": self.open_statistics, "signing_keys": self.open_signing_keys,
             "site_settings": self.open_site_settings, "access_log": self.open_access_log,
             "law_search": self.show_law_search, "open_review_bundle": self.open_review_bundle,
@@ -363,6 +364,15 @@ class MainWindow(QMainWindow):
             self._defuse_duplicate_shortcuts(panel)
             self.law_dock.setWidget(panel)
             self._connect_law_panel(panel)
+
+    def import_complaints(self, path: Path | None = None) -> bool:
+        """File › Import complaints: a CSV or XLSX file, with a progress bar; the queue shows the result."""
+        from desktop.ui.complaint_import import import_complaints
+
+        imported = import_complaints(self, self.services, path)
+        if imported:
+            self.refresh()
+        return imported
 
     def import_law_pack(self, folder: Path | None = None) -> bool:
         """Supervisors only: validate a newer pack, show what changes, install it, reload the panel."""

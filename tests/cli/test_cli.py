@@ -110,7 +110,7 @@ def test_demo_data_and_export(db_url: str, tmp_path: Path, capsys: pytest.Captur
     out = tmp_path / "export.csv"
     assert main(["--db", db_url, "export", "--format", "csv", "--out", str(out), "--reason", "月度报表"]) == 0
     lines = out.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("number,received_at")
+    assert lines[0].startswith("投诉编号,受理时间,受理渠道,投诉类别")
     assert len(lines) == 301
 
 

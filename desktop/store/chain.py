@@ -117,6 +117,13 @@ def _append_pending(session: Session) -> None:
 
     for table, rows in by_table.items():
         session.execute(insert(Base.metadata.tables[table]), rows)
+    events = by_table.get("complaint_events")
+    if events:
+        # Written after the last flush: tell the change feed which cases moved, and how (a
+        # "transition" is what another seat's queue and open case refresh on).
+        from desktop.store.changes import record_event_kinds
+
+        record_event_kinds(session, [(row["complaint_id"], row["kind"]) for row in events])
 
 
 @event.listens_for(Session, "after_soft_rollback")

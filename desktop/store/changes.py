@@ -138,6 +138,17 @@ def record_bulk_change(session: Session, kind: str, subject: str | None) -> None
         recorder.record(session, [(kind, subject)])
 
 
+def record_event_kinds(session: Session, events: list[tuple[int, str]]) -> None:
+    """History entries appended at commit (the hash chain's queue): ``(complaint id, kind)`` as changes."""
+    recorder = session.info.get(RECORDER_KEY)
+    if not isinstance(recorder, ChangeRecorder) or not events:
+        return
+    kinds = dict(events)  # the last entry of each case names the change
+    numbers = session.connection().execute(
+        select(Complaint.id, Complaint.number).where(Complaint.id.in_(kinds))).all()
+    recorder.record(session, sorted((kinds[complaint_id], number) for complaint_id, number in numbers))
+
+
 def _entries(session: Session) -> list[tuple[str, str | None]]:
     """(kind, subject) of each case or shared thing this flush writes, in a stable order."""
     by_number: dict[str, str] = {}

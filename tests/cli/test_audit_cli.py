@@ -63,7 +63,7 @@ def test_agents_cannot_sign_checkpoints(admin_store: str, monkeypatch: pytest.Mo
     cli_account(monkeypatch, admin_store, "clerk", role="agent", display_name="王芳")
     capsys.readouterr()
     assert main(["audit", "checkpoint"]) == 2
-    assert capsys.readouterr().err.strip() == "complaint-desk: 只有管理员可以签署审计检查点。"
+    assert capsys.readouterr().err.strip() == "complaint-desk: 王芳（坐席）无权执行此操作：签署处理记录的检查点。"
     assert main(["audit", "create-key"]) == 2
 
 

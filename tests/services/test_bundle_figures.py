@@ -17,7 +17,7 @@ SAMPLES = int(os.environ.get("BUNDLE_BENCH_SAMPLES", "5"))
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_bundle_and_change_figures(backend: str, request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> None:
     url = str(request.getfixturevalue("postgres_url")) if backend == "postgresql" else db_url
-    services = open_as(url, "bench", role="supervisor", display_name="测试主管")
+    services = open_as(url, "bench", role="admin", display_name="测试主管")  # demo cases span every team
     try:
         figures = bundle_figures(services, CASES, tmp_path)
     finally:

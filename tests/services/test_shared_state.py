@@ -18,7 +18,8 @@ from tests.services.test_complaints import sample
 
 
 def _seats(url: str) -> tuple[AppServices, AppServices]:
-    return (open_as(url, "zhuguan", role="supervisor", display_name="王主管"),
+    # The first seat is an administrator: sharing a law pack is an admin's step (lawpack.import).
+    return (open_as(url, "zhuguan", role="admin", display_name="王主管"),
             open_as(url, "zuoxi", role="agent", display_name="李坐席"))
 
 
@@ -106,7 +107,7 @@ def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
     from tests.accounts import cli_account
     from tests.ui.law.test_pack_import import amended_pack
 
-    supervisor = open_as(db_url, "zhuguan", role="supervisor", display_name="王主管")
+    supervisor = open_as(db_url, "zhuguan", role="admin", display_name="王主管")
     try:
         folder = amended_pack(tmp_path)
         supervisor.share_law_pack(folder)
@@ -114,7 +115,8 @@ def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
     finally:
         supervisor.close()
     cli_account(monkeypatch, db_url, "zuoxi", role="agent", display_name="李坐席")
-    monkeypatch.setenv("COMPLAINT_DESK_DATA_DIR", str(tmp_path / "another-pc"))  # no pack of its own
+    # This PC never imported the pack (share_law_pack stores it in the database only); it trusts the
+    # site CA that signed it, as every seat of the site must.
     assert main(["law", "show", "电信条例", "39", "--json"]) == 0
     assert "20日" in capsys.readouterr().out
 

@@ -39,12 +39,12 @@ def logs_saying(text: str) -> list[Path]:
 def test_a_second_launch_hands_the_pdf_to_the_running_desk_and_exits(tmp_path: Path, db_url: str) -> None:
     pdf = tmp_path / "告知书.pdf"
     pdf.write_bytes(b"%PDF-1.7 not really a letter")
-    with subprocess.Popen([sys.executable, "-m", "desktop", "--db", db_url], cwd=REPO_ROOT, env=child_env(),
+    with subprocess.Popen([sys.executable, "-m", "desktop", "--demo"], cwd=REPO_ROOT, env=child_env(),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as first:
         try:
             assert wait_for(lambda: bool(logs_saying("desk ready"))), "the first desk did not start"
             started = time.monotonic()
-            second = subprocess.run([sys.executable, "-m", "desktop", "--db", db_url, "--verify", str(pdf)],
+            second = subprocess.run([sys.executable, "-m", "desktop", "--demo", "--verify", str(pdf)],
                                     cwd=REPO_ROOT, env=child_env(), capture_output=True, text=True, timeout=60,
                                     check=False)
             assert second.returncode == 0, second.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 import sqlite3
@@ -14,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from desktop.domain.deadlines import BEIJING
+from desktop.domain.exchange import HeaderLanguage
 from desktop.domain.masking import mask_text
 from desktop.services.app import AppServices
 from desktop.services.errors import NotFoundError, PermissionDeniedError, ServiceError
@@ -24,7 +27,6 @@ from desktop.services.export_policy import (
     neutralise_formula,
 )
 from desktop.services.privacy import AccessQuery, mask_record
-from desktop.services.transfer import EXPORT_FIELDS, export_rows
 from tests.accounts import open_as
 
 CASE = {
@@ -165,23 +167,23 @@ def test_formula_cells_are_neutralised() -> None:
     assert mask_row(header, ["张三", "13812345678", "请回拨13912345678"]) == ["张*", "138****5678", "请回拨139****5678"]
 
 
-def _export(services: AppServices, *, unmasked: bool = False) -> list[list[str]]:
-    lines: list[list[str]] = []
-    count = export_complaints(services.privacy, services.actor,
-                              lambda limit, offset: services.complaints.list(limit=limit, offset=offset),
-                              export_rows, EXPORT_FIELDS, lines.extend, reason="季度抽查", unmasked=unmasked)
-    assert count == len(lines)
-    return lines
+def _export(services: AppServices, *, unmasked: bool = False) -> list[dict[str, str]]:
+    out = io.StringIO()
+    count = export_complaints(services.sessions, services.privacy, services.actor, out, fmt="csv",
+                              headers=HeaderLanguage.EN, reason="季度抽查", unmasked=unmasked)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert count == len(rows)
+    return rows
 
 
 def test_export_is_masked_by_default_and_recorded_with_its_row_count(services: AppServices) -> None:
     services.complaints.create(services.actor, dict(CASE, description="=HYPERLINK(\"http://evil\")"))
     services.complaints.create(services.actor, CASE)
     masked = _export(services)
-    assert all("13812345678" not in cell for line in masked for cell in line)
-    assert any(cell.startswith("'=HYPERLINK") for line in masked for cell in line)
+    assert all("13812345678" not in cell for row in masked for cell in row.values())
+    assert any(cell.startswith("'=HYPERLINK") for row in masked for cell in row.values())
     full = _export(services, unmasked=True)
-    assert {line[EXPORT_FIELDS.index("phone")] for line in full} == {"13812345678"}
+    assert {row["phone"] for row in full} == {"13812345678"}
     log = entries(services)
     assert [(e.action, e.details["rows"], e.details["masked"], e.reason) for e in log] == [
         ("export", 2, False, "季度抽查"), ("export", 2, True, "季度抽查")]

@@ -111,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
+        # The law suggestions' word segmenter takes about a second to load: not on the GUI thread.
+        import threading
+
+        from desktop.law.segment import warm_up
+
+        threading.Thread(target=warm_up, name="segmenter-warm-up", daemon=True).start()
         if instance is not None:
             instance.message_received.connect(lambda message: act_on(window, message) if window else None)
         log.info("desk ready; second launches reach it at %s", instance.name if instance else "-")

@@ -25,7 +25,7 @@ from desktop.services.approvals import awaiting_approval_condition, owner_team, 
 from desktop.services.case_rows import add_event, load_complaint
 from desktop.services.complaints import ComplaintService
 from desktop.services.errors import ConcurrentEditError, ServiceError
-from desktop.services.permissions import guarded
+from desktop.services.permissions import allowed, guarded
 from desktop.services.records import Actor, ComplaintRecord
 from desktop.store.models import Complaint, User
 
@@ -90,9 +90,12 @@ class SupervisionService:
         return self._complaints.transition(actor, number, Action.RETURN_FOR_REWORK,
                                            expected_version=expected_version, reason=reason.strip())
 
-    @guarded("case.approve")
+    @guarded("case.read")
     def awaiting_approval(self, actor: Actor) -> list[str]:
-        """Numbers of the cases waiting for this supervisor's decision, nearest deadline first."""
+        """Numbers of the cases waiting for this supervisor's decision, nearest deadline first
+        (none for someone who may not approve)."""
+        if not allowed(actor.role, "case.approve"):
+            return []
         query = (select(Complaint.number).where(awaiting_approval_condition(actor))
                  .order_by(Complaint.reply_due_at, Complaint.id))
         with self._sessions() as session:

@@ -38,7 +38,8 @@ def test_export_review_import_conflict_and_reimport(monkeypatch: pytest.MonkeyPa
         for number, kind, payload in ((first, "return", {"reason": "请补充凭证"}), (second, "approve", {})):
             bundle.record(Decision(str(uuid.uuid4()), kind, number, bundle.case(number)["version"], payload,
                                    datetime.now(UTC).isoformat(), "wangzg"))
-        agent.complaints.transition(agent.actor, first, Action.RETURN_FOR_REWORK, reason="自己撤回补充")
+        # Meanwhile, at the centre, another supervisor's seat returns the case itself.
+        supervisor.complaints.transition(supervisor.actor, first, Action.RETURN_FOR_REWORK, reason="自己撤回补充")
 
         assert main(["bundle", "import", str(out), *base, "--check"]) == 0
         checked = capsys.readouterr().out

@@ -139,7 +139,10 @@ def test_update_edits_what_the_desk_edits_with_the_version_check(number: str,
     record = json.loads(capsys.readouterr().out)
     assert (record["investigation_notes"], record["compensation"], record["resolution"]) == (
         "已调取话单", "20.00", "退还10元")
-    assert record["address"] == "北京市东城区" and record["assigned_agent_name"] == "测试员"
+    # Personal data is masked in the CLI's output; the stored value is the one typed.
+    assert record["address"] == "北京市***" and record["assigned_agent_name"] == "测试员"
+    assert main(["complaint", "show", number, "--reveal", "address", "--reason", "核对地址", "--json"]) == 0
+    assert "北京市东城区" in capsys.readouterr().out
     stale = record["version"] - 1
     assert main(["complaint", "update", number, "--set", "resolution=x", "--expected-version", str(stale)]) == 2
     assert "版" in one_error_line(capsys)
@@ -219,7 +222,7 @@ def test_letter_verify_refuses_a_huge_file(tmp_path: Path, capsys: pytest.Captur
     with path.open("wb") as handle:
         handle.truncate(60 * 1024 * 1024)
     assert main(["letter", "verify", str(path)]) == 2
-    assert "KB" in one_error_line(capsys)
+    assert "50 MB" in one_error_line(capsys)
 
 
 def test_an_internal_error_is_one_line_with_the_log_path(cli: str, monkeypatch: pytest.MonkeyPatch,
@@ -248,14 +251,17 @@ def test_import_summary_names_the_encoding_and_big5_is_not_mojibake(cli: str, tm
     summary = json.loads(capsys.readouterr().out)
     assert summary["encoding"] == "Big5"
     assert main(["complaint", "show", summary["numbers"][0], "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["customer_name"] == "張三豐"
+    assert json.loads(capsys.readouterr().out)["customer_name"] == "張**"  # masked on screen…
+    assert main(["complaint", "show", summary["numbers"][0], "--reveal", "customer_name", "--reason", "核对姓名",
+                 "--json"]) == 0
+    assert "張三豐" in capsys.readouterr().out  # …and stored as written, not as mojibake
 
 
 def test_export_xlsx_and_english_headers_through_the_cli(cli: str, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert add(tmp_path, COMPLAINT) == 0
     out = tmp_path / "out.xlsx"
-    assert main(["export", "--out", str(out), "--headers", "en"]) == 0
+    assert main(["export", "--out", str(out), "--headers", "en", "--reason", "对接系统"]) == 0
     from openpyxl import load_workbook
 
     book = load_workbook(out, read_only=True)

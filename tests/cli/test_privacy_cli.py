@@ -96,7 +96,7 @@ def test_export_policy(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _out, err = run(capsys, "export", "--out", str(out))
     assert code == 2 and "原因" in err and not out.exists()
 
-    code, _out, _err = run(capsys, "export", "--out", str(out), "--reason", "月度报表")
+    code, _out, _err = run(capsys, "export", "--out", str(out), "--reason", "月度报表", "--headers", "en")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["number"] for r in rows] == [number]

@@ -35,7 +35,7 @@ def test_an_agent_is_refused_and_a_supervisor_approves(services: AppServices, db
     number = _pending(db_url)
     cli_account(monkeypatch, db_url, "wang", role="agent", display_name="王芳")
     assert main(["complaint", "approve", number]) == 2
-    assert "只有班组长" in capsys.readouterr().err
+    assert "无权执行此操作" in capsys.readouterr().err
     reply = ["complaint", "transition", number, "reply", "--detail", "reply_method=phone"]
     assert main(reply) == 2
     assert "审批" in capsys.readouterr().err
@@ -117,7 +117,7 @@ def test_qa_sample_score_and_list(services: AppServices, db_url: str, monkeypatc
     listed = json.loads(capsys.readouterr().out)
     assert [(r["number"], r["score"], r["reviewer"]) for r in listed] == [(number, 95.0, "李组长")]
     assert main(["--lang", "zh_CN", "qa", "sample", "--month", month]) == 2
-    assert "只有班组长" in capsys.readouterr().err
+    assert "无权执行此操作" in capsys.readouterr().err
 
 
 def test_stats_recount_check_and_rebuild(services: AppServices, db_url: str, monkeypatch: pytest.MonkeyPatch,
@@ -137,4 +137,4 @@ def test_stats_recount_check_and_rebuild(services: AppServices, db_url: str, mon
     assert main(["stats", "recount", "--check"]) == 0
     cli_account(monkeypatch, db_url, "wang", role="agent", display_name="王芳")
     assert main(["--lang", "zh_CN", "stats", "recount"]) == 2
-    assert "只有班组长" in capsys.readouterr().err
+    assert "无权执行此操作" in capsys.readouterr().err

@@ -135,7 +135,7 @@ def test_offline_round_trip_keeps_conflicts_and_applies_once(supervisor: AppServ
         assert len(notes) == 1 and "补充退费凭证" in (notes[0].note or "")  # the review side kept too
         assert supervisor.complaints.get(untouched).assigned_agent_id == other.actor.id
         kinds = [(e.kind, e.action) for e in supervisor.complaints.events(untouched)]
-        assert ("review", "approve") in kinds and ("review", "qa_score") in kinds and ("bundle_export", None) in kinds
+        assert ("approval", "approve") in kinds and ("review", "qa_score") in kinds and ("bundle_export", None) in kinds
         with supervisor.sessions() as session:
             record = session.get(ReviewBundleRecord, bundle.bundle_id)
             assert record is not None and record.imported_at is not None

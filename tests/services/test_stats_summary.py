@@ -13,6 +13,7 @@ from sqlalchemy import text
 from desktop.domain.deadlines import BEIJING
 from desktop.domain.workflow import Action, allowed_actions
 from desktop.services.app import AppServices
+from desktop.services.records import Actor
 from desktop.services.stats import Period, Totals
 from desktop.store.stats_summary import recount, summary_differences
 from tests.accounts import open_as
@@ -32,11 +33,17 @@ def _same_totals(fast: Totals, slow: Totals) -> None:
     assert replace(fast, reply_days_sum=0.0) == replace(slow, reply_days_sum=0.0)
 
 
+def _agent(app: AppServices, index: int) -> Actor:
+    seat = open_as(app.url, f"agent{index}", role="agent", display_name=f"坐席{index}")
+    seat.close()
+    return seat.actor
+
+
 def _random_changes(app: AppServices, seed: int, steps: int) -> list[str]:
     """Creates, steps, edits of category/channel/agent and reassignments, chosen at random."""
     rnd = random.Random(seed)
     c, actor = app.complaints, app.actor
-    agents = [app.users.ensure(f"agent{i}", f"坐席{i}", "agent") for i in range(3)]
+    agents = [_agent(app, i) for i in range(3)]
     numbers: list[str] = []
     for _step in range(steps):
         choice = rnd.random()

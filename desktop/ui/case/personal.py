@@ -31,7 +31,7 @@ from desktop.services.privacy import MIN_REASON_LENGTH, REASON_PRESETS
 from desktop.ui.intake.fields import IntakeFields
 from desktop.ui.widgets.field_row import ErrorLabel
 
-REVEAL_SHORTCUT = "Ctrl+Shift+R"
+REVEAL_SHORTCUT = "Ctrl+Shift+X"  # Ctrl+Shift+R records the reply
 
 
 class RevealMode(Enum):

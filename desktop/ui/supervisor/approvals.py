@@ -1,5 +1,5 @@
 """The approval queue: cases awaiting this supervisor's decision, the case and its proposed resolution
-beside an unsigned preview of the letter, and Approve / Return for rework (Ctrl+Return / Ctrl+Shift+R).
+beside an unsigned preview of the letter, and Approve / Return for rework (Ctrl+Return / Ctrl+Shift+B).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from desktop.ui.supervisor.numbered_list import NumberedList
 from desktop.ui.tasks import TaskRunner
 
 APPROVE_SHORTCUT = "Ctrl+Return"
-RETURN_SHORTCUT = "Ctrl+Shift+R"
+RETURN_SHORTCUT = "Ctrl+Shift+B"  # the same key as the workflow step "return for rework"
 _ERROR_STYLE = "color: #b00020;"
 
 

@@ -149,7 +149,7 @@ def test_shortcut_reveals_the_focused_field(
     view.tabs.setCurrentWidget(view.details)
     line.setFocus()
     answers.append(("寄送函件", RevealMode.SHOW))
-    qtbot.keyClick(line, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(line, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert line.text() == FULL["address"]
     assert log(services) == [("reveal", full_case, "address", "寄送函件")]
 

@@ -113,7 +113,7 @@ def test_agent_sees_no_team_board_and_approvals_are_disabled(qtbot: object, seat
     assert not window.desk_actions["approvals"].isEnabled()
     assert not window.desk_actions["team_board"].isEnabled()
     assert window.desk_actions["quality_review"].isEnabled()
-    assert window.desk_actions["approvals"].shortcut().toString() == "Ctrl+Shift+A"
+    assert window.desk_actions["approvals"].shortcut().toString() == "Ctrl+Alt+A"
 
 
 def test_quality_form_scores_and_agents_read_only(qtbot: object, seats: dict[str, AppServices]) -> None:

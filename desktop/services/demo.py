@@ -336,6 +336,11 @@ def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Ac
                    compensation=None)
         if rng.random() < 0.3:
             row["compensation"] = Decimal(rng.choice((10, 20, 50, 100)))
+    if status is Status.PENDING_APPROVAL:
+        # A case awaits approval with its findings and proposed resolution (what the supervisor decides on).
+        row.update(investigation_notes=rng.choice(FINDINGS),
+                   resolution=rng.choice(RESOLUTIONS[Category(row["category"])]),
+                   compensation=Decimal(rng.choice((50, 120, 200))) if rng.random() < 0.5 else None)
     if status in (Status.FOLLOWED_UP, Status.CLOSED):
         satisfaction = rng.choices((1, 2, 3, 4, 5), (5, 5, 15, 35, 40))[0]
         row.update(followup_at=row["reply_at"] + timedelta(days=1), satisfaction=satisfaction)

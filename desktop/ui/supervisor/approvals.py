@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.codes import category_label, channel_label
+from desktop.domain.masking import mask_field
 from desktop.domain.validation import FieldError
 from desktop.formatting import fmt_date, fmt_money
 from desktop.i18n import _
 from desktop.services.app import AppServices
 from desktop.services.errors import ServiceError
+from desktop.services.privacy import mask_record
 from desktop.services.records import ComplaintRecord
 from desktop.ui.supervisor.numbered_list import NumberedList
 from desktop.ui.tasks import TaskRunner
@@ -132,7 +134,8 @@ class ApprovalDialog(QDialog):
         for number in numbers:
             record = self.services.complaints.get(number)
             due = _("due {date}").format(date=fmt_date(record.reply_due_date))
-            rows.append((number, f"{number}\n{record.customer_name} · {due}"))
+            name = mask_field("customer_name", record.customer_name) or ""
+            rows.append((number, f"{number}\n{name} · {due}"))
         current = self.cases.fill(rows, select)
         for widget in (self.approve_button, self.return_button, self.note):
             widget.setEnabled(bool(numbers))
@@ -230,6 +233,8 @@ class ApprovalDialog(QDialog):
 
 
 def _case_html(record: ComplaintRecord) -> str:
+    record = mask_record(record)  # personal data masked here as everywhere (revealed only in the case view)
+
     def row(label: str, value: str | None) -> str:
         text = escape(value or "—").replace("\n", "<br/>")
         return f"<tr><th align='left' valign='top' style='padding-right:12px'>{escape(label)}</th><td>{text}</td></tr>"

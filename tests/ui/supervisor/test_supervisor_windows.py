@@ -66,6 +66,9 @@ def test_approval_window_shows_the_proposal_and_letter_and_decides(qtbot: object
     assert dialog.document.pageCount() >= 1  # the unsigned letter, rendered off the GUI thread
     html = dialog.details.toPlainText()
     assert "退还多扣话费 300 元" in html and "待审批的处理方案" in html
+    # Personal data is masked here as everywhere: the number and full name of the customer are not shown.
+    record = seats["lead"].complaints.get(first)
+    assert record.phone not in html and record.customer_name not in html
     dialog.return_for_rework()  # no reason typed: refused, nothing changes
     assert "请说明退回重办的原因" in dialog.message.text()
     assert seats["lead"].complaints.get(first).status == Status.PENDING_APPROVAL

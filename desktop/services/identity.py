@@ -23,7 +23,8 @@ from desktop.domain.deadlines.engine import BEIJING
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 from desktop.services.records import Actor
-from desktop.store.models import AuditEvent, User, UserTeam
+from desktop.store.chained import AUDIT, queue_log_row
+from desktop.store.models import User, UserTeam
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
@@ -102,10 +103,10 @@ def actor_of(session: Session, user: User) -> Actor:
 def audit(session: Session, actor: Actor | None, action: str, target: str | None,
           details: dict[str, Any] | None = None, *, actor_login: str | None = None) -> None:
     """One row in the audit log (account changes, lock-outs)."""
-    session.add(AuditEvent(at=datetime.now(UTC), actor_id=actor.id if actor else None,
-                           actor_login=actor.login if actor else (actor_login or ""), action=action,
-                           target=target, details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
-                           host=socket.gethostname()[:255]))
+    queue_log_row(session, AUDIT, {
+        "at": datetime.now(UTC), "actor_id": actor.id if actor else None,
+        "actor_login": actor.login if actor else (actor_login or ""), "action": action, "target": target,
+        "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True), "host": socket.gethostname()[:255]})
 
 
 def new_user(session: Session, login: str, display_name: str, role: str, team: str | None,

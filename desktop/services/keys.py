@@ -37,6 +37,7 @@ from desktop.letters.keys import (
 from desktop.services.errors import ServiceError
 from desktop.services.permissions import guarded
 from desktop.services.records import Actor
+from desktop.store.chained import KEYS, queue_log_row
 from desktop.store.models import KeyEvent
 
 T = TypeVar("T")
@@ -157,5 +158,6 @@ def _run(operation: Callable[[], T]) -> T:
 
 def _record(session: Session, actor: Actor, action: str, subject: str, fingerprint_hex: str | None,
             detail: dict[str, Any]) -> None:
-    session.add(KeyEvent(at=datetime.now(UTC), actor_id=actor.id, action=action, subject=subject[:500],
-                         fingerprint=fingerprint_hex, detail=json.dumps(detail, ensure_ascii=False)))
+    queue_log_row(session, KEYS, {"at": datetime.now(UTC), "actor_id": actor.id, "action": action,
+                                  "subject": subject[:500], "fingerprint": fingerprint_hex,
+                                  "detail": json.dumps(detail, ensure_ascii=False)})

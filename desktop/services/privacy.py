@@ -26,6 +26,7 @@ from desktop.services.case_rows import load_case
 from desktop.services.errors import ServiceError
 from desktop.services.permissions import allowed, guarded
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary
+from desktop.store.chained import ACCESS, queue_log_row
 from desktop.store.models import Complaint, PersonalDataAccess, User
 
 _T = TypeVar("_T")
@@ -188,9 +189,10 @@ class PersonalDataService:
 
     def _append(self, session: Session, actor: Actor, action: str, reason: str, *, complaint_id: int | None,
                 field: str | None, details: dict[str, Any]) -> None:
-        session.add(PersonalDataAccess(
-            at=datetime.now(UTC), actor_id=actor.id, host=self._host, action=action, complaint_id=complaint_id,
-            field=field, reason=reason, details=json.dumps(details, ensure_ascii=False, sort_keys=True)))
+        queue_log_row(session, ACCESS, {
+            "at": datetime.now(UTC), "actor_id": actor.id, "host": self._host, "action": action,
+            "complaint_id": complaint_id, "field": field, "reason": reason,
+            "details": json.dumps(details, ensure_ascii=False, sort_keys=True)})
 
     # -- the log (admins) ----------------------------------------------------------------------
     @guarded("audit.read")

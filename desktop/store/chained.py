@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from desktop.store.chain import AnySelect, ChainedTable, register
-from desktop.store.models import Complaint, ComplaintEvent, User
+from desktop.store.chain import AnySelect, ChainedTable, queue_row, register
+from desktop.store.models import AuditEvent, Complaint, ComplaintEvent, KeyEvent, PersonalDataAccess, User
 
 EVENTS = "complaint_events"
 
@@ -52,3 +53,44 @@ def _unchained_events() -> AnySelect:
 
 
 register(ChainedTable(EVENTS, _events, _unchained_events))
+
+
+# -- the audit logs: accounts, personal-data access, keys -----------------------------------------
+AUDIT = "audit_events"
+ACCESS = "personal_data_access"
+KEYS = "key_events"
+# What each row's hash covers, in order (the row's own columns: these logs are self-contained).
+AUDIT_CONTENT = ("at", "actor_login", "action", "target", "details", "host")
+ACCESS_CONTENT = ("at", "actor_id", "host", "action", "complaint_id", "field", "reason", "details")
+KEYS_CONTENT = ("at", "actor_id", "action", "subject", "fingerprint", "detail")
+
+
+_CONTENT = {AUDIT: AUDIT_CONTENT, ACCESS: ACCESS_CONTENT, KEYS: KEYS_CONTENT}
+
+
+def row_content(names: tuple[str, ...], row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The hashed content of a log row about to be written."""
+    return tuple(row[name] for name in names)
+
+
+def queue_log_row(session: Session, table: str, row: dict[str, Any]) -> None:
+    """Append one row to an audit log, chained, when the session commits (never a plain INSERT)."""
+    names = _CONTENT[table]
+    queue_row(session, table, row, lambda _session: row_content(names, row))
+
+
+def _log_selects(model: Any, names: tuple[str, ...]) -> tuple[Any, Any]:
+    def chained() -> AnySelect:
+        return (select(model.chain_seq, model.prev_hash, model.hash, model.id, model.action,
+                       *(getattr(model, name) for name in names))
+                .where(model.chain_seq.is_not(None)).order_by(model.chain_seq))
+
+    def unchained() -> AnySelect:
+        return select(model.id, model.action).where(model.chain_seq.is_(None)).order_by(model.id)
+
+    return chained, unchained
+
+
+for _table, _model, _names in ((AUDIT, AuditEvent, AUDIT_CONTENT), (ACCESS, PersonalDataAccess, ACCESS_CONTENT),
+                               (KEYS, KeyEvent, KEYS_CONTENT)):
+    register(ChainedTable(_table, *_log_selects(_model, _names)))

@@ -77,6 +77,10 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text, default="{}")
     host: Mapped[str] = mapped_column(String(255))
+    # The hash chain (desktop/store/chain.py); NULL only on a row that bypassed the app.
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Complaint(Base):
@@ -273,6 +277,10 @@ class PersonalDataAccess(Base):
     field: Mapped[str | None] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON: row count, masked or not, …
+    # The hash chain (desktop/store/chain.py); NULL only on a row that bypassed the app.
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
     __table_args__ = (
         Index("ix_personal_data_access_at", "at"),
         Index("ix_personal_data_access_complaint", "complaint_id"),
@@ -386,6 +394,10 @@ class KeyEvent(Base):
     subject: Mapped[str] = mapped_column(String(500))
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    # The hash chain (desktop/store/chain.py); NULL only on a row that bypassed the app.
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ChainHead(Base):

@@ -1,7 +1,7 @@
 """PostgreSQL: row-level security and least-privilege group roles
 
 Revision ID: integrity_0007_pg_roles
-Revises: supervisor_0007
+Revises: 0014_chain_audit_logs
 Create Date: 2026-11-28
 
 Runs only on PostgreSQL (desktop/store/pg_roles.py). The policies are created by the owner
@@ -15,7 +15,7 @@ from alembic import op
 from desktop.store import pg_roles
 
 revision: str = "integrity_0007_pg_roles"
-down_revision: str | None = "supervisor_0007"
+down_revision: str | None = "0014_chain_audit_logs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import sys
-
-from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
+from typing import TYPE_CHECKING
 
 from desktop.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger("desktop.cli")
 
@@ -27,6 +29,8 @@ def say(line: str) -> None:
 
 def expected_message(error: BaseException) -> str | None:
     """The message for a failure the user can act on, or ``None`` for a defect."""
+    from sqlalchemy.exc import DBAPIError, OperationalError  # here: `--help` loads no database code
+
     from desktop.cli.context import CliError
     from desktop.domain.deadlines.calendar_year import CalendarError
     from desktop.domain.deadlines.rules import RuleConfigError
@@ -58,6 +62,8 @@ def expected_message(error: BaseException) -> str | None:
 
 
 def _is_connection_problem(error: DBAPIError) -> bool:
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
     if error.connection_invalidated or isinstance(error, OperationalError):
         return True
     # SQLite: "file is not a database" — the --db points at something else.

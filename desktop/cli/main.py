@@ -17,25 +17,37 @@ from typing import NoReturn
 from desktop.cli.context import CliContext
 from desktop.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, expected_message, report_unexpected, say
 from desktop.domain.masking import mask_text
-from desktop.i18n import _
+from desktop.i18n import N_, _
 
-COMMAND_MODULES = (
-    "desktop.cli.deadline_commands",
-    "desktop.cli.complaint_commands",
-    "desktop.cli.transfer_commands",
-    "desktop.cli.demo_commands",
-    "desktop.cli.calendar_commands",
-    "desktop.cli.site_commands",
-    "desktop.cli.law_commands",
-    "desktop.cli.letter_commands",
-    "desktop.cli.key_commands",
-    "desktop.cli.stats_commands",
-    "desktop.cli.audit_commands",
-    "desktop.cli.user_commands",
-    "desktop.cli.db_commands",
-    "desktop.cli.bundle_commands",
-    "desktop.cli.supervisor_commands",
-)
+# Each command, the module that registers it and its one-line help. ``complaint-desk --help`` lists
+# them from here without importing any command module (so no database or PDF code loads), and a
+# command imports only its own module. tests/cli/test_cli_commands.py keeps this in step with
+# what the modules register.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "deadline": ("deadline_commands", N_("compute a deadline with its legal basis and trace")),
+    "complaint": ("complaint_commands", N_("add, show and list complaints")),
+    "import": ("transfer_commands", N_("import complaints from a CSV or XLSX file (all or nothing)")),
+    "export": ("transfer_commands", N_("export complaints")),
+    "demo-data": ("demo_commands", N_("add realistic demo complaints")),
+    "bench": ("demo_commands", N_("measure the store against plain sqlite3")),
+    "calendar": ("calendar_commands", N_("holiday calendars (official schedules)")),
+    "site": ("site_commands", N_("settings shared by every seat of the site")),
+    "law": ("law_commands", N_("law quick-reference: search statutes and suggest articles")),
+    "letter": ("letter_commands", N_("outcome letters: render, sign, verify")),
+    "keys": ("key_commands", N_("signing certificates: site CA, agent certificates, trust")),
+    "stats": ("stats_commands", N_("complaint statistics for a period of receipt days")),
+    "audit": ("audit_commands",
+              N_("audit: personal data access, account changes, and proof the history was not rewritten")),
+    "setup": ("user_commands", N_("set up a new store with its first administrator")),
+    "passwd": ("user_commands", N_("choose a new password (required after a reset)")),
+    "user": ("user_commands", N_("accounts (administrators)")),
+    "db": ("db_commands", N_("database administration (PostgreSQL roles)")),
+    "bundle": ("bundle_commands", N_("offline review bundles for supervisors")),
+    "team": ("supervisor_commands", N_("the supervisor's view of the team")),
+    "qa": ("supervisor_commands", N_("quality review (质检) of closed cases")),
+}
+COMMAND_MODULES = tuple(dict.fromkeys(f"desktop.cli.{module}" for module, _help in COMMANDS.values()))
+_GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--user", "--password-file", "--lang")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +57,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_in(args: Sequence[str]) -> str | None:
+    """The command word of a command line (the first argument that is no global option or its value)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for ``command`` (only its module is imported), or with every command listed
+    (``--help``, a typo, no command: nothing is imported)."""
     parser = _Parser(
         prog="complaint-desk",
         description=_("Complaint Desk administration and integration commands."),
@@ -57,14 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("read the sign-in password from FILE (or set $COMPLAINT_DESK_PASSWORD)"))
     parser.add_argument("--lang", choices=("zh_CN", "en"), help=_("language of messages"))
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue  # that command group is not built yet
-            raise
-        module.register(subparsers)
+    if command in COMMANDS:
+        importlib.import_module(f"desktop.cli.{COMMANDS[command][0]}").register(subparsers)
+    else:
+        for name, (_module, help_text) in COMMANDS.items():
+            subparsers.add_parser(name, help=_(help_text))
     return parser
 
 
@@ -76,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         position = raw_args.index("--lang")
         if position + 1 < len(raw_args) and raw_args[position + 1] in ("zh_CN", "en"):
             set_language(raw_args[position + 1])
-    parser = build_parser()
+    parser = build_parser(command_in(raw_args))
     args = parser.parse_args(raw_args)
     ctx = CliContext(db_url=args.db, user_login=args.user, as_json=bool(getattr(args, "json", False)),
                      password_file=args.password_file)

@@ -24,7 +24,7 @@ def test_the_table_names_every_command_its_module_and_help() -> None:
         parser = argparse.ArgumentParser()
         subparsers = parser.add_subparsers()
         importlib.import_module(module_name).register(subparsers)
-        for action in subparsers._choices_actions:  # noqa: SLF001 - argparse keeps the help here
+        for action in subparsers._choices_actions:  # argparse keeps the help texts here
             registered[action.dest] = (module_name.rsplit(".", 1)[1], str(action.help))
     assert registered == {name: (module, help_text) for name, (module, help_text) in COMMANDS.items()}
 

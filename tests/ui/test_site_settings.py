@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.deadlines import DEFAULT_RULES
@@ -126,7 +125,8 @@ def test_supervisor_sees_no_read_only_note_and_unit_hints(qtbot: QtBot, services
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when the modal dialog shows
 def test_file_menu_opens_site_settings_after_signing_keys(qtbot: QtBot, services: AppServices,
-                                                          desk_settings: Settings) -> None:
+                                                          desk_settings: Settings,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     window = MainWindow(services, desk_settings, background=False)
     qtbot.addWidget(window)
     entries = [action.objectName() for action in window.menus["file"].actions()]
@@ -134,18 +134,14 @@ def test_file_menu_opens_site_settings_after_signing_keys(qtbot: QtBot, services
     assert window.desk_actions["site_settings"].text() == "本单位设置(&I)…"  # &S is Save's
     services.complaints.create(services.actor, REGULATOR_CASE)
 
-    tries = iter(range(250))  # up to 5 s for the modal dialog to show on a busy machine
-
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, SiteSettingsDialog):
-            assert next(tries, None) is not None, "the site settings dialog never showed"
-            QTimer.singleShot(20, answer)
-            return
+    def answered(dialog: SiteSettingsDialog) -> int:
+        # The real dialog, answered as a supervisor would, without a nested event loop whose timing
+        # depends on what earlier tests left on the offscreen screen.
         dialog.spins["regulator"].setValue(6)
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        dialog.save_button.click()
+        return int(dialog.result())
 
-    QTimer.singleShot(0, answer)
+    monkeypatch.setattr(SiteSettingsDialog, "exec", answered)
     window.desk_actions["site_settings"].trigger()
     assert services.site.get("deadline_rules") == {"regulator": 6}
     assert window.statusBar().currentMessage() == "本单位设置已保存；1 件未办结投诉的期限已重新计算。"

@@ -20,6 +20,7 @@ import logging
 import time
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,18 @@ def analyze(engine: Engine) -> float:
 
 
 def ensure_statistics(engine: Engine) -> bool:
-    """On open: analyse a store whose statistics are missing or stale; returns whether it did."""
-    if statistics_are_current(engine):
+    """On open: analyse a store whose statistics are missing or stale; returns whether it did.
+
+    Maintenance never stands in the user's way: a store another seat is writing to (busy), or a
+    seat whose role may not analyse (PostgreSQL), leaves it to the next start.
+    """
+    try:
+        if statistics_are_current(engine):
+            return False
+        analyze(engine)
+    except (OperationalError, ProgrammingError) as error:
+        log.info("planner statistics left for later: %s", error)
         return False
-    analyze(engine)
     return True
 
 
@@ -90,6 +99,9 @@ def optimize_on_close(engine: Engine) -> None:
     """SQLite's recommended close-time maintenance: re-analyse tables that changed a lot."""
     if not _is_sqlite(engine):
         return
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
-        connection.exec_driver_sql("PRAGMA optimize")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+            connection.exec_driver_sql("PRAGMA optimize")
+    except OperationalError as error:  # another seat holds the write lock: its own close optimises
+        log.info("PRAGMA optimize skipped: %s", error)

@@ -25,10 +25,20 @@ def test_four_processes_hammering_one_sqlite_file_raise_nothing_unhandled(servic
     workers = [subprocess.Popen([sys.executable, "-m", "tests.services.race_worker", db_url, login, str(seconds),
                                  ",".join(numbers)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for login in logins]
+    outputs: list[tuple[int, str, str]] = []
+    try:
+        for worker in workers:
+            out, err = worker.communicate(timeout=120)
+            outputs.append((worker.returncode, out, err))
+    finally:
+        # A failed or slow worker must not outlive the test and hold the store open for the next one.
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.communicate()
     results = []
-    for worker in workers:
-        out, err = worker.communicate(timeout=120)
-        assert worker.returncode == 0, err
+    for returncode, out, err in outputs:
+        assert returncode == 0, err
         results.append(json.loads(out.strip().splitlines()[-1]))
     saved = sum(r["saved"] for r in results)
     conflicts = sum(r["conflicts"] for r in results)

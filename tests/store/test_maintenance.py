@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import create_engine
+
 from desktop.services.demo import generate
-from desktop.store.maintenance import STALE_FACTOR, statistics_are_current
+from desktop.store.maintenance import STALE_FACTOR, ensure_statistics, statistics_are_current
 from tests.accounts import open_as
 
 
@@ -46,3 +48,23 @@ def test_open_analyses_a_store_that_grew(tmp_path: Path) -> None:
         assert again is not None and again > first
     finally:
         app.close()
+
+
+def test_a_seat_closes_and_opens_while_another_holds_the_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    url = f"sqlite:///{path.as_posix()}"
+    app = open_as(url, "tester", role="admin")
+    generate(app.sessions, app.complaints, app.actor, 120, seed=3)
+    other_seat = sqlite3.connect(path, timeout=0.1)
+    engine = create_engine(url, connect_args={"timeout": 0.1})
+    try:
+        other_seat.execute("BEGIN EXCLUSIVE")  # the other seat is mid-save
+        app.close()  # close-time maintenance is skipped, not raised
+        assert ensure_statistics(engine) is False  # open-time analysis is left for a later start
+    finally:
+        other_seat.rollback()
+        other_seat.close()
+    assert _recorded_rows(path) is None  # nothing was analysed while the lock was held
+    assert ensure_statistics(engine) is True  # once the seat is free, the next start does it
+    engine.dispose()
+    assert _recorded_rows(path) is not None

@@ -174,23 +174,39 @@ class ComplaintService:
 
     @staticmethod
     def _next_number(session: Session, day: str) -> str:
-        """TS-YYYYMMDD-NNNN, unique across seats: the counter row is updated atomically."""
+        """TS-YYYYMMDD-NNNN, unique across seats: the counter row is updated atomically.
+
+        A counter behind the numbers already stored (a store restored or filled by an older
+        tool) is moved past them, so intake never fails on a number that is taken.
+        """
         for _attempt in range(5):
-            result = session.execute(
+            serial = session.execute(
                 update(NumberSequence)
                 .where(NumberSequence.day == day)
                 .values(last=NumberSequence.last + 1)
                 .returning(NumberSequence.last)
             ).scalar_one_or_none()
-            if result is not None:
-                return f"TS-{day}-{result:04d}"
-            try:
-                with session.begin_nested():
-                    session.add(NumberSequence(day=day, last=1))
-                return f"TS-{day}-0001"
-            except IntegrityError:
-                continue  # another seat created today's counter first; update it instead
+            if serial is None:
+                serial = ComplaintService._highest_serial(session, day) + 1
+                try:
+                    with session.begin_nested():
+                        session.add(NumberSequence(day=day, last=serial))
+                except IntegrityError:
+                    continue  # another seat created today's counter first; update it instead
+            number = f"TS-{day}-{serial:04d}"
+            if session.execute(select(Complaint.id).where(Complaint.number == number)).first() is None:
+                return number
+            session.execute(update(NumberSequence).where(NumberSequence.day == day)
+                            .values(last=ComplaintService._highest_serial(session, day)))
         raise RuntimeError("could not allocate a complaint number")
+
+    @staticmethod
+    def _highest_serial(session: Session, day: str) -> int:
+        # Only on the rare path (no counter yet, or one behind the stored numbers); 10000+ sort by length.
+        numbers = session.execute(select(Complaint.number).where(Complaint.number.like(f"TS-{day}-%"))
+                                  .order_by(func.length(Complaint.number).desc(), Complaint.number.desc())
+                                  .limit(1)).scalar_one_or_none()
+        return int(numbers.rsplit("-", 1)[1]) if numbers else 0
 
     # -- reading -------------------------------------------------------------------------------
     @guarded("case.read")

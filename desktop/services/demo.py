@@ -266,17 +266,22 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
             for event, link in zip(events, links, strict=True):
                 event.update(link.columns())
             session.execute(insert(Base.metadata.tables["complaint_events"]), events)
+            # The day counters move in the same transaction as the rows they numbered: a generation
+            # stopped part-way must not leave intake to hand out a number that is already taken.
+            _advance_counters(session, counters, {r["number"][3:11] for r in complaint_rows})
         done += size
         if progress:
             progress(done)
-    with sessions.begin() as session:
-        for day, last in counters.items():
-            existing = session.get(NumberSequence, day)
-            if existing is None:
-                session.add(NumberSequence(day=day, last=last))
-            else:
-                existing.last = max(existing.last, last)
     return done
+
+
+def _advance_counters(session: Session, counters: dict[str, int], days: set[str]) -> None:
+    for day in days:
+        existing = session.get(NumberSequence, day)
+        if existing is None:
+            session.add(NumberSequence(day=day, last=counters[day]))
+        else:
+            existing.last = max(existing.last, counters[day])
 
 
 def _row(generator: DemoGenerator, complaints: ComplaintService, agents: list[Actor],

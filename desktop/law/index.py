@@ -20,7 +20,7 @@ from desktop.i18n import _
 from desktop.law.keywords import compile_keywords
 from desktop.law.model import Article, Grade, LawPack, Statute
 from desktop.law.references import parse_reference
-from desktop.law.suggest import SiteEvidence, Suggester, Suggestion
+from desktop.law.suggest import SiteEvidence, Suggester, Suggestion, find_spans
 
 _SPLIT = re.compile(r"[\s,，。、；;：:！!？?“”\"'（）()《》]+")
 _REFERENCE_SCORE = 100.0
@@ -39,23 +39,6 @@ class SearchHit:
     score: float
     reasons: list[str] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)
-
-
-def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """All occurrences of ``terms`` in ``text`` as merged (start, end) spans."""
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        start = text.find(term)
-        while term and start >= 0:
-            spans.append((start, start + len(term)))
-            start = text.find(term, start + 1)
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _grade_factor(statute: Statute) -> float:

@@ -110,7 +110,8 @@ def _grade_factor(statute: Statute) -> float:
     return 1.0 if statute.grade is Grade.VERIFIED else 0.8
 
 
-def _spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+def find_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """All occurrences of ``terms`` in ``text`` as merged (start, end) spans (for highlighting)."""
     spans: list[tuple[int, int]] = []
     for term in terms:
         start = text.find(term)
@@ -203,7 +204,7 @@ class Suggester:
                 score *= 0.5  # the category alone is a weak hint
             score *= _grade_factor(statute)
             plain = [k for k in match.keywords if GAP not in k]
-            results.append(Suggestion(statute, article, round(score, 3), reasons, _spans(article.text, plain)))
+            results.append(Suggestion(statute, article, round(score, 3), reasons, find_spans(article.text, plain)))
         results.sort(key=lambda s: -s.score)  # stable: ties keep pack order
         results = results[:limit]
         if len(results) < limit and category is not None:

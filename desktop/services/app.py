@@ -47,6 +47,7 @@ class Store:
     identity: IdentityService
     site: SiteSettingsService
     recorder: ChangeRecorder  # writes the change log every seat's feed reads
+    analysed_at_open: bool = False  # planner statistics were missing or stale and were taken
 
     @classmethod
     def open(cls, url: str | None = None, *, configured_url: str | None = None) -> Store:
@@ -54,7 +55,7 @@ class Store:
         engine = create_db_engine(resolved)
         try:
             upgrade_to_head(engine)
-            ensure_statistics(engine)
+            analysed = ensure_statistics(engine)
             prune_change_log(engine)
         except BaseException:
             engine.dispose()
@@ -63,7 +64,7 @@ class Store:
         recorder = ChangeRecorder(new_origin())
         recorder.install(sessions)
         return cls(url=resolved, engine=engine, sessions=sessions, identity=IdentityService(sessions),
-                   site=SiteSettingsService(sessions), recorder=recorder)
+                   site=SiteSettingsService(sessions), recorder=recorder, analysed_at_open=analysed)
 
     def sign_in(self, login: str, password: str) -> AppServices:
         """The services acting for ``login`` (``SignInError`` when refused; the store stays open)."""
@@ -88,6 +89,7 @@ class AppServices:
     queue: QueueService
     shared: SharedState
     recorder: ChangeRecorder
+    analysed_at_open: bool = False
 
     @classmethod
     def open(cls, url: str | None = None, *, login: str, password: str,
@@ -111,7 +113,8 @@ class AppServices:
         return cls(url=store.url, engine=store.engine, sessions=sessions, actor=actor, identity=store.identity,
                    users=UserService(sessions), site=store.site, calendar=calendar,
                    complaints=ComplaintService(sessions, shared.clock(), actor, shared.clock),
-                   queue=QueueService(sessions, actor), shared=shared, recorder=store.recorder)
+                   queue=QueueService(sessions, actor), shared=shared, recorder=store.recorder,
+                   analysed_at_open=store.analysed_at_open)
 
     def verify(self, login: str, password: str) -> Actor:
         """Sign in again on this seat (after the idle lock); refuses a different user."""

@@ -41,7 +41,8 @@ STALE_FACTOR = 2.0
 def statistics_are_current(engine: Engine) -> bool:
     """Whether the planner's statistics for the complaints table still describe it.
 
-    Cheap enough for every start: one row of ``sqlite_stat1`` and ``max(id)`` from the primary key.
+    Cheap enough for every start: one row of ``sqlite_stat1``, ``max(id)`` from the primary key and
+    the schema's list of indexes.
     """
     with engine.connect() as connection:
         if _is_sqlite(engine):
@@ -52,6 +53,14 @@ def statistics_are_current(engine: Engine) -> bool:
             rows = connection.execute(text("SELECT coalesce(max(id), 0) FROM complaints")).scalar_one()
             if stat is None:
                 return int(rows) == 0
+            # An index a migration added since the last analysis has no statistics, and SQLite
+            # then guesses its selectivity (it picked the new indexes for the wrong queries).
+            unmeasured = connection.execute(text(
+                "SELECT count(*) FROM sqlite_master AS m WHERE m.type = 'index' AND m.tbl_name = 'complaints' "
+                "AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 AS s WHERE s.tbl = 'complaints' AND s.idx = m.name)"
+            )).scalar_one()
+            if int(unmeasured):
+                return False
             recorded = int(str(stat).split()[0])
             low, high = sorted((max(recorded, 1), max(int(rows), 1)))
             return bool(high / low <= STALE_FACTOR)

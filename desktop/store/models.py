@@ -155,6 +155,14 @@ class Complaint(Base):
         Index("ix_complaints_status", "status"),
         Index("ix_complaints_agent", "assigned_agent_id"),
         Index("ix_complaints_due", "reply_due_at"),
+        # The open queue sorted by each column (migration 0015): filter and order from one index.
+        Index("ix_complaints_open_number", "is_open", "number"),
+        Index("ix_complaints_open_received", "is_open", "received_at"),
+        Index("ix_complaints_open_customer", "is_open", "customer_name"),
+        Index("ix_complaints_open_phone", "is_open", "phone", "received_at"),
+        Index("ix_complaints_open_category", "is_open", "category"),
+        Index("ix_complaints_open_status", "is_open", "status"),
+        Index("ix_complaints_open_agent", "is_open", "assigned_agent_id"),
         # Statistics (migration 7f992cd3c989): covers every column the period aggregates read.
         # Statistics by period (and the month/category queries the earlier day/category index served).
         Index("ix_complaints_stats", "received_day", "category", "channel", "assigned_agent_id", "is_open",

@@ -68,3 +68,20 @@ def test_a_seat_closes_and_opens_while_another_holds_the_write_lock(tmp_path: Pa
     assert ensure_statistics(engine) is True  # once the seat is free, the next start does it
     engine.dispose()
     assert _recorded_rows(path) is not None
+
+
+def test_an_index_added_since_the_last_analysis_makes_the_statistics_stale(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    url = f"sqlite:///{path.as_posix()}"
+    app = open_as(url, "tester", role="admin")
+    try:
+        generate(app.sessions, app.complaints, app.actor, 150, seed=4)
+        assert ensure_statistics(app.engine) is True
+        assert statistics_are_current(app.engine)
+        with app.engine.begin() as connection:  # as a migration adding an index does
+            connection.exec_driver_sql("CREATE INDEX ix_test_added ON complaints (channel)")
+        assert not statistics_are_current(app.engine)
+        assert ensure_statistics(app.engine) is True
+        assert statistics_are_current(app.engine)
+    finally:
+        app.close()

@@ -18,9 +18,9 @@ from functools import cached_property
 
 from desktop.i18n import _
 from desktop.law.keywords import compile_keywords
-from desktop.law.model import Article, Grade, LawPack, Statute
+from desktop.law.model import Article, LawPack, Statute
 from desktop.law.references import parse_reference
-from desktop.law.suggest import SiteEvidence, Suggester, Suggestion, find_spans
+from desktop.law.suggest import SiteEvidence, Suggester, Suggestion, find_spans, grade_factor
 
 _SPLIT = re.compile(r"[\s,，。、；;：:！!？?“”\"'（）()《》]+")
 _REFERENCE_SCORE = 100.0
@@ -39,11 +39,6 @@ class SearchHit:
     score: float
     reasons: list[str] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _grade_factor(statute: Statute) -> float:
-    """Verified text outranks secondary material of equal relevance."""
-    return 1.0 if statute.grade is Grade.VERIFIED else 0.8
 
 
 class LawIndex:
@@ -142,7 +137,7 @@ class LawIndex:
             if not hit.highlights and row not in matched_terms and terms:
                 hit.highlights = find_spans(hit.article.text, terms)
         for hit in hits.values():
-            hit.score *= _grade_factor(hit.statute)
+            hit.score *= grade_factor(hit.statute)
         order = {id(article): row for row, (_s, article) in enumerate(self._entries)}
         ranked = sorted(hits.values(), key=lambda h: (-h.score, order[id(h.article)]))
         return ranked[:limit]

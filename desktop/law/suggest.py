@@ -106,7 +106,8 @@ def query_words(text: str) -> list[str]:
     return [w for w in words(text) if w != NUMBER_TOKEN and w not in common and len(w) >= 2]
 
 
-def _grade_factor(statute: Statute) -> float:
+def grade_factor(statute: Statute) -> float:
+    """Verified text outranks secondary material of equal relevance (search and suggestions alike)."""
     return 1.0 if statute.grade is Grade.VERIFIED else 0.8
 
 
@@ -202,7 +203,7 @@ class Suggester:
                 reasons.append(_("Cited in {count} similar cases at this site").format(count=cited))
             if not match.keywords and lexical < _BM25_ALONE_MIN and not cited:
                 score *= 0.5  # the category alone is a weak hint
-            score *= _grade_factor(statute)
+            score *= grade_factor(statute)
             plain = [k for k in match.keywords if GAP not in k]
             results.append(Suggestion(statute, article, round(score, 3), reasons, find_spans(article.text, plain)))
         results.sort(key=lambda s: -s.score)  # stable: ties keep pack order

@@ -7,7 +7,6 @@ letter-signing certificate from the same CA can never pass for it.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from cryptography import x509
@@ -21,11 +20,11 @@ from desktop.letters.content import LetterError
 from desktop.letters.keys import (
     PrivateKey,
     SiteCA,
-    _key_usage,
     _load_pkcs12,
     _pkcs12,
     check_new_passphrase,
     keys_dir,
+    leaf_certificate_builder,
     site_trust_roots,
 )
 
@@ -54,19 +53,8 @@ def issue_audit_certificate(ca: SiteCA, passphrase: bytes, directory: Path | Non
         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, AUDIT_UNIT),
         x509.NameAttribute(NameOID.COMMON_NAME, f"{ca.name} audit"),
     ])
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=AUDIT_VALIDITY_DAYS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(ca=False), critical=True)
-        .sign(ca.private_key, hashes.SHA256())
-    )
+    certificate = leaf_certificate_builder(ca, subject, key, AUDIT_VALIDITY_DAYS).sign(ca.private_key,
+                                                                                       hashes.SHA256())
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(_pkcs12(f"{ca.name} audit", key, certificate, [ca.certificate], passphrase))
     target.with_suffix(".pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))

@@ -139,6 +139,23 @@ def open_site_ca(directory: Path, passphrase: bytes) -> SiteCA:
     return SiteCA(certificate=certificate, private_key=key, directory=directory)
 
 
+def leaf_certificate_builder(ca: SiteCA, subject: x509.Name, key: PrivateKey,
+                             validity_days: int) -> x509.CertificateBuilder:
+    """A certificate for ``key`` issued by ``ca`` that may sign but not issue (agents, the audit key)."""
+    now = _now()
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=validity_days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(ca=False), critical=True)
+    )
+
+
 def issue_agent_certificate(
     ca: SiteCA,
     agent_name: str,
@@ -159,18 +176,9 @@ def issue_agent_certificate(
         raise LetterError(_("Unknown key type {kind}; use ec or rsa.").format(kind=key_type))
     demo = ca.is_demo
     subject = _name(common_name=agent_name, organisation=ca.name, demo=demo)
-    now = _now()
     ca_key_id = x509.SubjectKeyIdentifier.from_public_key(ca.certificate.public_key())
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=AGENT_VALIDITY_DAYS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(ca=False), critical=True)
+        leaf_certificate_builder(ca, subject, key, AGENT_VALIDITY_DAYS)
         .add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
         )

@@ -27,6 +27,7 @@ from desktop.letters.keys import (
     leaf_certificate_builder,
     site_trust_roots,
 )
+from desktop.private_files import write_private
 
 AUDIT_UNIT = "Complaint Desk 审计 audit"
 AUDIT_VALIDITY_DAYS = 3650
@@ -55,9 +56,9 @@ def issue_audit_certificate(ca: SiteCA, passphrase: bytes, directory: Path | Non
     ])
     certificate = leaf_certificate_builder(ca, subject, key, AUDIT_VALIDITY_DAYS).sign(ca.private_key,
                                                                                        hashes.SHA256())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(_pkcs12(f"{ca.name} audit", key, certificate, [ca.certificate], passphrase))
-    target.with_suffix(".pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    # The same private folder and 0600 files as every other key (write_private creates both).
+    write_private(target, _pkcs12(f"{ca.name} audit", key, certificate, [ca.certificate], passphrase))
+    write_private(target.with_suffix(".pem"), certificate.public_bytes(serialization.Encoding.PEM))
     return target
 
 

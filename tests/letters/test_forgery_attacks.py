@@ -17,6 +17,7 @@ from pyhanko.sign.signers import pdf_byterange
 from sqlalchemy import select
 
 from desktop.cli.main import main
+from desktop.letters.audit_key import issue_audit_certificate
 from desktop.letters.keys import (
     SigningIdentity,
     WeakPassphraseError,
@@ -224,3 +225,13 @@ def test_malformed_and_oversized_pdfs_are_refused_clearly(
     assert main(["letter", "verify", str(big)]) == 2
     assert "50 MB" in capsys.readouterr().err
     assert not verify_pdf(b"%PDF-1.7\n" + b"0" * 64, site_trust_roots()).valid
+
+
+def test_the_audit_key_is_as_private_as_an_agents_key(tmp_path: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("POSIX modes; Windows uses icacls")
+    mode = lambda path: stat.S_IMODE(path.stat().st_mode)  # noqa: E731
+    ca = create_site_ca(tmp_path / "ca", "网点", b"Audit-CA-pass-2026")
+    p12 = issue_audit_certificate(ca, b"Audit-key-pass-2026", tmp_path / "audit")
+    assert mode(p12.parent) == 0o700
+    assert mode(p12) == 0o600 and mode(p12.with_suffix(".pem")) == 0o600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,8 @@ from sqlalchemy import text
 from desktop.domain.deadlines import BEIJING
 from desktop.domain.workflow import Action, allowed_actions
 from desktop.services.app import AppServices
+from desktop.services.complaints import RULES_CHANGED_NOTE
+from desktop.services.demo import generate
 from desktop.services.records import Actor
 from desktop.services.stats import Period, Totals
 from desktop.store.stats_summary import recount, summary_differences
@@ -125,5 +128,77 @@ def test_summary_on_postgresql(postgres_url: str) -> None:
             assert summary_differences(connection) == []
         period = Period(date(2025, 9, 1), date(2025, 12, 31))
         _same_totals(app.stats.compute(period).totals, app.stats.compute(period, from_summary=False).totals)
+    finally:
+        app.close()
+
+
+def _bulk_changes(app: AppServices) -> None:
+    """Statements that change many complaints at once: a deadline recompute and hand-written fixes."""
+    generate(app.sessions, app.complaints, app.actor, 160, seed=21)
+    app.site.set(app.actor, "deadline_rules", {"reply": 9})
+    app.reload_clock()
+    assert app.complaints.recompute_deadlines(app.actor, note=RULES_CHANGED_NOTE) > 10
+    with app.engine.begin() as connection:
+        connection.execute(text("UPDATE complaints SET category = 'network', channel = 'counter' WHERE id % 3 = 0"))
+        connection.execute(text("UPDATE complaints SET phone = '13900000000' WHERE id % 5 = 0"))
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_statements_changing_many_complaints_keep_the_summary(store: str, services: AppServices,
+                                                              request: pytest.FixtureRequest) -> None:
+    app = services if store == "sqlite" else open_as(request.getfixturevalue("postgres_url"), "bulk",
+                                                     role="admin", display_name="批量")
+    try:
+        _bulk_changes(app)
+        with app.engine.connect() as connection:
+            assert summary_differences(connection) == []
+    finally:
+        if app is not services:
+            app.close()
+
+
+def test_an_update_that_moves_no_figure_writes_no_summary_row(services: AppServices) -> None:
+    """SQLite counts rows its triggers change: a resolution edit must change the complaints alone."""
+    generate(services.sessions, services.complaints, services.actor, 40, seed=5)
+    raw = sqlite3.connect(services.engine.url.database or "")
+    try:
+        before = raw.total_changes
+        raw.execute("UPDATE complaints SET resolution = COALESCE(resolution, '') || '。'")
+        assert raw.total_changes - before == 40
+        before = raw.total_changes
+        raw.execute("UPDATE complaints SET category = 'privacy' WHERE id = 1 AND category <> 'privacy'")
+        assert raw.total_changes - before > 1  # a figure moved: the summary was written
+        raw.rollback()
+    finally:
+        raw.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_writes_each_summary_row_once_per_statement(postgres_url: str) -> None:
+    app = open_as(postgres_url, "once", role="admin", display_name="一次")
+    try:
+        generate(app.sessions, app.complaints, app.actor, 60, seed=8)
+        with app.engine.begin() as connection:
+            def summary_writes() -> int:
+                return int(connection.execute(text(
+                    "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd), 0) FROM pg_stat_xact_user_tables "
+                    "WHERE relname IN ('stats_daily', 'stats_open_due', 'phone_counts')")).scalar_one())
+
+            connection.execute(text("UPDATE complaints SET description = description || '。'"))
+            assert summary_writes() == 0
+            # Every complaint moved to one category: each summary row the move changes is written
+            # once (the old category's rows down, the new one's up), not once per complaint.
+            expected = int(connection.execute(text(
+                "SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT received_day, category FROM moving) a)"
+                " + (SELECT COUNT(DISTINCT received_day) FROM moving)"
+                " + (SELECT COUNT(*) FROM (SELECT DISTINCT received_day, category, reply_due_date"
+                "    FROM moving WHERE is_open) b)"
+                " + (SELECT COUNT(*) FROM (SELECT DISTINCT received_day, reply_due_date FROM moving WHERE is_open) c)"
+                .replace("moving", "(SELECT * FROM complaints WHERE category <> 'other') m"))).scalar_one())
+            moved = connection.execute(text("UPDATE complaints SET category = 'other' WHERE category <> 'other'")
+                                       ).rowcount
+            assert moved > 20
+            assert summary_writes() == expected
+            connection.rollback()
     finally:
         app.close()

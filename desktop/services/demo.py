@@ -248,7 +248,9 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
     cache: dict[tuple[str, date], Deadline] = {}
     done = 0
     with sessions() as session:
-        counters = {row.day: row.last for row in session.execute(select(NumberSequence)).scalars()}
+        counters = _stored_serials(session)
+        for row in session.execute(select(NumberSequence)).scalars():
+            counters[row.day] = max(row.last, counters.get(row.day, 0))
     while done < count:
         size = min(batch_size, count - done)
         complaint_rows: list[dict[str, Any]] = []
@@ -273,6 +275,17 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
         if progress:
             progress(done)
     return done
+
+
+def _stored_serials(session: Session) -> dict[str, int]:
+    """Each day's highest stored serial: a store filled by an older generator can lack its counters."""
+    highest: dict[str, int] = {}
+    for (number,) in session.execute(select(Complaint.number).where(Complaint.number.like("TS-%"))
+                                     .execution_options(yield_per=20000)):
+        _prefix, day, serial = [*number.split("-", 2), "", ""][:3]
+        if serial.isdigit():
+            highest[day] = max(highest.get(day, 0), int(serial))
+    return highest
 
 
 def _advance_counters(session: Session, counters: dict[str, int], days: set[str]) -> None:

@@ -54,3 +54,14 @@ def test_intake_moves_a_counter_that_is_behind_the_stored_numbers(services: AppS
     fourth = services.complaints.create(services.actor, sample())
     assert [first.number, second.number, third.number, fourth.number] == [
         f"TS-{day}-0001", f"TS-{day}-0002", f"TS-{day}-0003", f"TS-{day}-0004"]
+
+
+def test_generation_continues_a_store_whose_counters_are_missing(services: AppServices) -> None:
+    """A store filled by an older generator has numbers but no day counters; more demo rows must fit."""
+    generate(services.sessions, services.complaints, services.actor, 300, seed=5, batch_size=100)
+    with services.sessions.begin() as session:
+        session.execute(delete(NumberSequence))
+    generate(services.sessions, services.complaints, services.actor, 300, seed=6, batch_size=100)
+    with services.sessions() as session:
+        numbers = session.execute(select(Complaint.number)).scalars().all()
+    assert len(numbers) == len(set(numbers)) == 600

@@ -23,11 +23,12 @@ from desktop.services.records import Actor
 from desktop.store.chain import link_rows
 from desktop.store.chained import EVENTS, event_content
 from desktop.store.changes import SHARED, record_bulk_change
-from desktop.store.models import Complaint, ComplaintEvent
+from desktop.store.models import Base, Complaint
 
 # Ids per UPDATE … WHERE id IN (…): below SQLite's default host-parameter limit with room to spare.
 BATCH = 500
 
+EVENT_TABLE = Base.metadata.tables["complaint_events"]
 _Key = tuple[str, Any]
 _Target = tuple[date, datetime, bool]
 
@@ -97,7 +98,8 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
                                         for case_id, event in zip(chunk, events, strict=True)])
             for event, link in zip(events, links, strict=True):
                 event.update(link.columns())
-            session.execute(insert(ComplaintEvent), events)
+            # Core insert into the table: the ORM's bulk path would build a persistence command per row.
+            session.execute(insert(EVENT_TABLE), events)
     total = sum(len(ids) for ids in moved.values())
     if total:
         record_bulk_change(session, SHARED, "deadlines")  # every seat's queue re-reads its due dates

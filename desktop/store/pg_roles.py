@@ -5,8 +5,9 @@ login role, a member of one group role:
 
 * ``complaint_desk_agent`` — reads and works the cases of their team; history, audit
   checkpoints and the chain are INSERT-only (plus SELECT); no DELETE, TRUNCATE, DDL or ownership.
-* ``complaint_desk_supervisor`` — the agent's rights plus the site's settings and calendars.
-* ``complaint_desk_admin`` — all of that, sees every team, manages users and signs checkpoints.
+* ``complaint_desk_supervisor`` — the agent's rights plus review bundles and quality reviews.
+* ``complaint_desk_admin`` — all of that, sees every team, manages users, the site's settings and
+  holiday calendars, and signs checkpoints.
 
 Row-level security maps the session's login (``session_user``) to the ``users`` row with that
 login: agents and supervisors see the complaints assigned to someone of their team (or created by or
@@ -48,9 +49,10 @@ WRITES: dict[str, dict[str, str]] = {
         "stats_daily": "INSERT, UPDATE, DELETE", "stats_open_due": "INSERT, UPDATE, DELETE",
         "phone_counts": "INSERT, UPDATE, DELETE",
     },
-    SUPERVISOR: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE",
-                 "review_bundles": "INSERT, UPDATE", "qa_reviews": "INSERT, UPDATE"},
-    ADMIN: {"users": "INSERT, UPDATE", "user_teams": "INSERT, UPDATE, DELETE", "chain_checkpoints": "INSERT",
+    SUPERVISOR: {"review_bundles": "INSERT, UPDATE", "qa_reviews": "INSERT, UPDATE"},
+    # The site's settings and holiday calendars are the admin's (permissions.py: site.edit, calendar.import).
+    ADMIN: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE",
+            "users": "INSERT, UPDATE", "user_teams": "INSERT, UPDATE, DELETE", "chain_checkpoints": "INSERT",
             "law_packs": "INSERT, UPDATE", "audit_events": "SELECT", "personal_data_access": "SELECT",
             "key_events": "SELECT", "change_log": "DELETE"},
 }
@@ -134,6 +136,12 @@ def remove_policies(connection: Connection) -> None:
 def can_create_roles(connection: Connection) -> bool:
     return bool(connection.execute(text(
         "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")).scalar())
+
+
+def groups_exist(connection: Connection) -> bool:
+    found = connection.execute(text("SELECT count(*) FROM pg_roles WHERE rolname IN (:a, :s, :d)"),
+                               {"a": AGENT, "s": SUPERVISOR, "d": ADMIN}).scalar_one()
+    return int(found) == len(GROUPS)
 
 
 def apply_grants(connection: Connection) -> list[str]:

@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--team")
     add.add_argument("--initial-password-file", metavar="FILE", type=Path,
                      help=_("read the initial password from FILE (or set $COMPLAINT_DESK_NEW_PASSWORD)"))
+    add.add_argument("--db-password-file", metavar="FILE", type=Path,
+                     help=_("PostgreSQL: read the password of the seat's own database login from FILE (without "
+                            "it the login has none and signs in by single sign-on or certificate)"))
     add.add_argument("--json", action="store_true", help=_("print JSON"))
     add.set_defaults(handler=handle_add)
     listing = commands.add_parser("list", help=_("list accounts"))
@@ -133,11 +136,24 @@ def _emit_actor(ctx: CliContext, login: str, text: str) -> int:
 
 
 def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.store.pg_roles import GROUPS
+
     services = ctx.services()
+    postgres = services.engine.dialect.name == "postgresql"
+    if args.db_password_file is not None and not postgres:
+        raise CliError(_("--db-password-file is for PostgreSQL logins; a SQLite store has no database logins."))
     password = _new_password(args.initial_password_file, _("Initial password for {login}: ").format(login=args.login))
-    user = services.users.add(services.actor, args.login, args.name, args.role, args.team, password=password)
-    return _emit_actor(ctx, user.login, _("Added {login}; they choose their own password at first sign-in.")
-                       .format(login=user.login))
+    db_password = read_secret_file(args.db_password_file) if args.db_password_file is not None else None
+    user = services.users.add(services.actor, args.login, args.name, args.role, args.team, password=password,
+                              db_password=db_password)
+    text = _("Added {login}; they choose their own password at first sign-in.").format(login=user.login)
+    if postgres:
+        text += "\n" + _("Database login “{login}” created in {group}.").format(login=user.login,
+                                                                               group=GROUPS[user.role])
+        if db_password is None:
+            text += " " + _("It has no database password: the seat signs in to PostgreSQL by single sign-on "
+                            "or certificate (pg_hba.conf), or add one with --db-password-file.")
+    return _emit_actor(ctx, user.login, text)
 
 
 def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -217,11 +217,21 @@ class UserService:
             return actor_of(session, user)
 
     @guarded("user.manage")
-    def reset_password(self, actor: Actor, login: str, password: str) -> Actor:
-        """Set a temporary password; the user must choose a new one at the next sign-in. Unlocks."""
+    def reset_password(self, actor: Actor, login: str, password: str, *, db_password: str | None = None) -> Actor:
+        """Set a temporary password; the user must choose a new one at the next sign-in. Unlocks.
+
+        ``db_password``: also a new password for the seat's PostgreSQL login role.
+        """
         with self._sessions.begin() as session:
             user = self._user(session, login)
             check_password_strength(password, user.login)
+            if db_password is not None:
+                check_password_strength(db_password, user.login)
+                roles = _login_roles(session, user.login)
+                if roles is None:
+                    raise ServiceError(_("“{login}” has no database login of its own, so it has no database "
+                                         "password to set. Nothing was changed.").format(login=user.login))
+                _role_change(lambda: pg_roles.set_login_password(roles, user.login, db_password))
             user.password_hash = hash_password(password)
             user.must_change_password = True
             user.failed_attempts = 0

@@ -244,6 +244,14 @@ def set_login_group(connection: Connection, login: str, group: str) -> None:
         name, sql.SQL("CREATEROLE" if target == ADMIN else "NOCREATEROLE")))
 
 
+def set_login_password(connection: Connection, login: str, password: str) -> None:
+    """A new database password for ``login`` (hashed on this side, like ``create_login_role``)."""
+    from psycopg import sql
+
+    clause = _password_clause(connection, login, password)
+    _run(connection, sql.SQL("ALTER ROLE {}{}").format(_identifier(login), clause))
+
+
 def set_login_allowed(connection: Connection, login: str, allowed: bool) -> None:
     """LOGIN or NOLOGIN: a deactivated account's role stays (with what the server logged about it)."""
     from psycopg import sql

@@ -105,6 +105,21 @@ def test_role_change_and_deactivation_follow_the_account(site: Site, admin: AppS
 
 
 @pytest.mark.postgres
+def test_a_reset_can_give_the_login_a_new_database_password(
+        site: Site, admin: AppServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    site.extra_logins.append("wu")
+    admin.users.add(admin.actor, "wu", "吴敏", password=INITIAL)  # no database password yet (SSO sites)
+    assert role_facts(site, "wu")["password"] is None
+    (tmp_path / "db.txt").write_text(DB_PASSWORD, encoding="utf-8")
+    cli_account(monkeypatch, site.url_for("root_admin"), "root_admin", role="admin", display_name="root_admin")
+    monkeypatch.setenv("COMPLAINT_DESK_NEW_PASSWORD", "Linshi-Mima-2026")
+    assert main(["user", "reset-password", "wu", "--db-password-file", str(tmp_path / "db.txt")]) == 0
+    assert "“wu”的数据库口令也已修改。" in capsys.readouterr().out
+    assert str(role_facts(site, "wu")["password"]).startswith("SCRAM-SHA-256$")
+
+
+@pytest.mark.postgres
 def test_accounts_without_an_own_login_are_managed_as_before(site: Site, admin: AppServices) -> None:
     """Accounts from before their seat had an own login: the account changes, no role is invented."""
     with admin.sessions.begin() as session:
@@ -113,6 +128,8 @@ def test_accounts_without_an_own_login_are_managed_as_before(site: Site, admin: 
             "must_change_password) VALUES ('old_hand', '老员工', 'agent', '一班', true, now(), 0, false)"))
     assert admin.users.set_role(admin.actor, "old_hand", "supervisor").role == "supervisor"
     assert admin.users.set_active(admin.actor, "old_hand", False)
+    with pytest.raises(ServiceError, match="“old_hand”没有自己的数据库登录名，因此没有可设置的数据库口令"):
+        admin.users.reset_password(admin.actor, "old_hand", INITIAL, db_password=PASSWORD)
     assert role_facts(site, "old_hand") == {}
 
 
@@ -148,3 +165,5 @@ def test_a_database_password_on_sqlite_is_refused(db_url: str, tmp_path: Path, m
     assert "SQLite 数据库没有数据库登录名" in capsys.readouterr().err
     assert main(["user", "add", "sun", "--name", "孙丽"]) == 0  # on SQLite an account is only an account
     assert "数据库登录名" not in capsys.readouterr().out
+    assert main(["user", "reset-password", "sun", "--db-password-file", str(tmp_path / "db.txt")]) == 2
+    assert "SQLite 数据库没有数据库登录名" in capsys.readouterr().err

@@ -16,7 +16,8 @@ CALENDAR_MAX_BYTES = 256 * 1024  # a year's schedule is about 2 KB
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("calendar", help=_("holiday calendars (official schedules)"))
     commands = parser.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
-    importer = commands.add_parser("import", help=_("import a newly published year and recompute deadlines"))
+    importer = commands.add_parser(
+        "import", help=_("import a newly published year and recompute deadlines (administrators)"))
     importer.add_argument("file", type=Path)
     importer.add_argument("--json", action="store_true", help=_("print JSON"))
     importer.set_defaults(handler=handle_import)

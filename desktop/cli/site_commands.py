@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     show = commands.add_parser("show", help=_("show the site's settings and deadline rules"))
     show.add_argument("--json", action="store_true", help=_("print JSON"))
     show.set_defaults(handler=handle_show)
-    change = commands.add_parser("set", help=_("change one setting (supervisors only)"))
+    change = commands.add_parser("set", help=_("change one setting (administrators only)"))
     change.add_argument("key", choices=sorted(SITE_DEFAULTS))
     change.add_argument("value", help=_('text, or for deadline_rules a JSON object such as {"regulator": 7}'))
     change.add_argument("--json", action="store_true", help=_("print JSON"))

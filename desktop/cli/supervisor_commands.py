@@ -74,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def parse_site_value(key: str, raw: str) -> Any:
-    """``site set`` values of the supervisor's settings (JSON checked before it is stored)."""
+    """``site set`` values of the supervision settings (admins set them; JSON checked before it is stored)."""
     if key == "auto_assign":
         if raw.strip() not in AUTO_ASSIGN_MODES:
             raise CliError(_("auto_assign is one of: {modes}.").format(modes=", ".join(AUTO_ASSIGN_MODES)))

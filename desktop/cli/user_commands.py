@@ -8,11 +8,15 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli.context import CliContext, CliError, read_secret_file
 from desktop.i18n import _
 from desktop.services.errors import ServiceError
 from desktop.services.permissions import ROLES
+
+if TYPE_CHECKING:
+    from desktop.services.app import AppServices
 
 NEW_PASSWORD_ENV = "COMPLAINT_DESK_NEW_PASSWORD"
 
@@ -40,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--team")
     add.add_argument("--initial-password-file", metavar="FILE", type=Path,
                      help=_("read the initial password from FILE (or set $COMPLAINT_DESK_NEW_PASSWORD)"))
+    add.add_argument("--db-password-file", metavar="FILE", type=Path,
+                     help=_("PostgreSQL: read the password of the seat's own database login from FILE (without "
+                            "it the login has none and signs in by single sign-on or certificate)"))
     add.add_argument("--json", action="store_true", help=_("print JSON"))
     add.set_defaults(handler=handle_add)
     listing = commands.add_parser("list", help=_("list accounts"))
@@ -66,6 +73,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     reset.add_argument("login")
     reset.add_argument("--initial-password-file", metavar="FILE", type=Path,
                        help=_("read the temporary password from FILE (or set $COMPLAINT_DESK_NEW_PASSWORD)"))
+    reset.add_argument("--db-password-file", metavar="FILE", type=Path,
+                       help=_("PostgreSQL: also set the password of the seat's own database login, read from FILE"))
     reset.add_argument("--json", action="store_true", help=_("print JSON"))
     reset.set_defaults(handler=handle_reset)
 
@@ -132,12 +141,31 @@ def _emit_actor(ctx: CliContext, login: str, text: str) -> int:
     return 0
 
 
+def _check_db_password_file(args: argparse.Namespace, services: AppServices) -> bool:
+    """Whether the store is PostgreSQL; a database password for a SQLite store is refused."""
+    postgres = services.engine.dialect.name == "postgresql"
+    if args.db_password_file is not None and not postgres:
+        raise CliError(_("--db-password-file is for PostgreSQL logins; a SQLite store has no database logins."))
+    return postgres
+
+
 def handle_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.store.pg_roles import GROUPS
+
     services = ctx.services()
+    postgres = _check_db_password_file(args, services)
     password = _new_password(args.initial_password_file, _("Initial password for {login}: ").format(login=args.login))
-    user = services.users.add(services.actor, args.login, args.name, args.role, args.team, password=password)
-    return _emit_actor(ctx, user.login, _("Added {login}; they choose their own password at first sign-in.")
-                       .format(login=user.login))
+    db_password = read_secret_file(args.db_password_file) if args.db_password_file is not None else None
+    user = services.users.add(services.actor, args.login, args.name, args.role, args.team, password=password,
+                              db_password=db_password)
+    text = _("Added {login}; they choose their own password at first sign-in.").format(login=user.login)
+    if postgres:
+        text += "\n" + _("Database login “{login}” created in {group}.").format(login=user.login,
+                                                                               group=GROUPS[user.role])
+        if db_password is None:
+            text += " " + _("It has no database password: the seat signs in to PostgreSQL by single sign-on "
+                            "or certificate (pg_hba.conf), or add one with --db-password-file.")
+    return _emit_actor(ctx, user.login, text)
 
 
 def handle_list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -167,11 +195,15 @@ def handle_set_active(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def handle_reset(args: argparse.Namespace, ctx: CliContext) -> int:
     services = ctx.services()
+    _check_db_password_file(args, services)
     password = _new_password(args.initial_password_file,
                               _("Temporary password for {login}: ").format(login=args.login))
-    user = services.users.reset_password(services.actor, args.login, password)
-    return _emit_actor(ctx, user.login, _("Password reset; {login} must choose a new one at the next sign-in.")
-                       .format(login=user.login))
+    db_password = read_secret_file(args.db_password_file) if args.db_password_file is not None else None
+    user = services.users.reset_password(services.actor, args.login, password, db_password=db_password)
+    text = _("Password reset; {login} must choose a new one at the next sign-in.").format(login=user.login)
+    if db_password is not None:
+        text += "\n" + _("The database password of “{login}” was changed too.").format(login=user.login)
+    return _emit_actor(ctx, user.login, text)
 
 
 def handle_account_audit(args: argparse.Namespace, ctx: CliContext) -> int:

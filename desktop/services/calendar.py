@@ -1,4 +1,4 @@
-"""The holiday calendar: bundled official years plus schedules a supervisor imports later."""
+"""The holiday calendar: bundled official years plus schedules an admin imports later."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class CalendarService:
     def import_year(self, actor: Actor, document: str | Mapping[str, Any]) -> CalendarYear:
         """Validate and store a newly published schedule; the caller then recomputes deadlines.
 
-        Raises ``CalendarError`` (bad file) or ``PermissionDeniedError`` (not a supervisor).
+        Raises ``CalendarError`` (bad file) or ``PermissionDeniedError`` (not an admin).
         """
         year = parse_calendar_json(document) if isinstance(document, str) else parse_calendar_year(document)
         with self._sessions.begin() as session:

@@ -1,6 +1,12 @@
 """Account management (admins): add, list, change role or teams, (de)activate, reset passwords.
 
 Every change is written to the audit log (``audit_events``) with the acting admin and the computer.
+
+On PostgreSQL each account is also the seat's own database login (desktop/store/pg_roles.py): adding
+an account creates its login role in the group of its role, a new role moves it to that group, and
+deactivating makes it NOLOGIN — in the same transaction as the account row, so both change or neither.
+The acting admin's connection needs CREATEROLE (admins' own logins have it). On SQLite there are no
+database roles.
 """
 
 from __future__ import annotations
@@ -8,11 +14,12 @@ from __future__ import annotations
 import getpass
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
@@ -27,6 +34,7 @@ from desktop.services.identity import (
 )
 from desktop.services.permissions import ADMIN, ROLES, guarded
 from desktop.services.records import Actor
+from desktop.store import pg_roles
 from desktop.store.models import AuditEvent, User, UserTeam
 
 
@@ -82,6 +90,36 @@ def _clean_team(team: str | None) -> str | None:
     return (team or "").strip()[:64] or None
 
 
+def _login_roles(session: Session, existing: str | None = None) -> Connection | None:
+    """The session's connection, to change PostgreSQL login roles with the accounts.
+
+    ``None`` on SQLite, and when ``existing`` (an account's login) has no login role to change. Refuses,
+    before anything is written, when roles cannot be changed from this connection.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    if existing is not None and not pg_roles.login_role_exists(connection, existing):
+        return None  # an account from before its seat had an own login: nothing to follow
+    if not pg_roles.groups_exist(connection):
+        raise ServiceError(_("This PostgreSQL database has no complaint_desk group roles yet; the database "
+                             "administrator runs “complaint-desk db grant-setup” first. Nothing was changed."))
+    if not pg_roles.can_create_roles(connection):
+        role = connection.execute(text("SELECT current_user")).scalar_one()
+        raise ServiceError(_("This seat connects to the database as “{role}”, which may not create or change "
+                             "login roles (it needs CREATEROLE). Manage accounts from a seat that connects "
+                             "with an administrator's own login. Nothing was changed.").format(role=role))
+    return connection
+
+
+def _role_change(change: Callable[[], None]) -> None:
+    """Run a login-role change; the server's refusal becomes a message (the transaction rolls back)."""
+    try:
+        change()
+    except pg_roles.RoleError as error:
+        raise ServiceError(_("{error} Nothing was changed.").format(error=error)) from None
+
+
 class UserService:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -94,18 +132,33 @@ class UserService:
 
     @guarded("user.manage")
     def add(self, actor: Actor, login: str, display_name: str, role: str = "agent", team: str | None = None,
-            *, password: str) -> Actor:
-        """A new account with an initial password the user must change at first sign-in."""
+            *, password: str, db_password: str | None = None) -> Actor:
+        """A new account with an initial password the user must change at first sign-in.
+
+        On PostgreSQL also the seat's login role, in the group of ``role``, with ``db_password`` as its
+        database password (``None``: none, for single sign-on or certificates in ``pg_hba.conf``).
+        """
         login = check_login(login)
         _check_role(role)
         check_password_strength(password, login)
+        if db_password:
+            check_password_strength(db_password, login)
         with self._sessions.begin() as session:
             if session.execute(select(User.id).where(User.login == login)).first() is not None:
                 raise ServiceError(_("The login “{login}” is already taken.").format(login=login))
+            roles = _login_roles(session)
+            details: dict[str, Any] = {}
+            if roles is not None:
+                if pg_roles.login_role_exists(roles, login):
+                    raise ServiceError(_("The database already has a role named “{login}”; choose another login "
+                                         "or ask the database administrator. Nothing was changed.").format(
+                                             login=login))
+                _role_change(lambda: pg_roles.create_login_role(roles, login, db_password, role))
+                details = {"db_role": pg_roles.GROUPS[role], "db_password": bool(db_password)}
             user = new_user(session, login, display_name.strip() or login, role, _clean_team(team),
                             hash_password(password), must_change_password=True)
             audit(session, actor, "user.add", login, {"role": role, "team": user.team,
-                                                       "name": user.display_name})
+                                                       "name": user.display_name, **details})
             return actor_of(session, user)
 
     @guarded("user.list")
@@ -126,6 +179,9 @@ class UserService:
             if user.id == actor.id and role != ADMIN:
                 raise ServiceError(_("You cannot take the admin role from yourself; ask another admin."))
             before = user.role
+            roles = _login_roles(session, user.login)
+            if roles is not None:
+                _role_change(lambda: pg_roles.set_login_group(roles, user.login, role))
             user.role = role
             audit(session, actor, "user.set_role", user.login, {"role": [before, role]})
             return actor_of(session, user)
@@ -153,16 +209,29 @@ class UserService:
             user = self._user(session, login)
             if user.id == actor.id and not active:
                 raise ServiceError(_("You cannot deactivate your own account."))
+            roles = _login_roles(session, user.login)
+            if roles is not None:
+                _role_change(lambda: pg_roles.set_login_allowed(roles, user.login, active))
             user.active = active
             audit(session, actor, "user.activate" if active else "user.deactivate", user.login)
             return actor_of(session, user)
 
     @guarded("user.manage")
-    def reset_password(self, actor: Actor, login: str, password: str) -> Actor:
-        """Set a temporary password; the user must choose a new one at the next sign-in. Unlocks."""
+    def reset_password(self, actor: Actor, login: str, password: str, *, db_password: str | None = None) -> Actor:
+        """Set a temporary password; the user must choose a new one at the next sign-in. Unlocks.
+
+        ``db_password``: also a new password for the seat's PostgreSQL login role.
+        """
         with self._sessions.begin() as session:
             user = self._user(session, login)
             check_password_strength(password, user.login)
+            if db_password is not None:
+                check_password_strength(db_password, user.login)
+                roles = _login_roles(session, user.login)
+                if roles is None:
+                    raise ServiceError(_("“{login}” has no database login of its own, so it has no database "
+                                         "password to set. Nothing was changed.").format(login=user.login))
+                _role_change(lambda: pg_roles.set_login_password(roles, user.login, db_password))
             user.password_hash = hash_password(password)
             user.must_change_password = True
             user.failed_attempts = 0

@@ -369,7 +369,7 @@ class NumberSequence(Base):
 
 
 class CalendarYearRecord(Base):
-    """A holiday schedule a supervisor imported after the State Council published it."""
+    """A holiday schedule an admin imported after the State Council published it."""
 
     __tablename__ = "calendar_years"
 

@@ -5,8 +5,9 @@ login role, a member of one group role:
 
 * ``complaint_desk_agent`` — reads and works the cases of their team; history, audit
   checkpoints and the chain are INSERT-only (plus SELECT); no DELETE, TRUNCATE, DDL or ownership.
-* ``complaint_desk_supervisor`` — the agent's rights plus the site's settings and calendars.
-* ``complaint_desk_admin`` — all of that, sees every team, manages users and signs checkpoints.
+* ``complaint_desk_supervisor`` — the agent's rights plus review bundles and quality reviews.
+* ``complaint_desk_admin`` — all of that, sees every team, manages users, the site's settings and
+  holiday calendars, and signs checkpoints.
 
 Row-level security maps the session's login (``session_user``) to the ``users`` row with that
 login: agents and supervisors see the complaints assigned to someone of their team (or created by or
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -48,9 +50,10 @@ WRITES: dict[str, dict[str, str]] = {
         "stats_daily": "INSERT, UPDATE, DELETE", "stats_open_due": "INSERT, UPDATE, DELETE",
         "phone_counts": "INSERT, UPDATE, DELETE",
     },
-    SUPERVISOR: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE",
-                 "review_bundles": "INSERT, UPDATE", "qa_reviews": "INSERT, UPDATE"},
-    ADMIN: {"users": "INSERT, UPDATE", "user_teams": "INSERT, UPDATE, DELETE", "chain_checkpoints": "INSERT",
+    SUPERVISOR: {"review_bundles": "INSERT, UPDATE", "qa_reviews": "INSERT, UPDATE"},
+    # The site's settings and holiday calendars are the admin's (permissions.py: site.edit, calendar.import).
+    ADMIN: {"calendar_years": "INSERT, UPDATE", "site_settings": "INSERT, UPDATE",
+            "users": "INSERT, UPDATE", "user_teams": "INSERT, UPDATE, DELETE", "chain_checkpoints": "INSERT",
             "law_packs": "INSERT, UPDATE", "audit_events": "SELECT", "personal_data_access": "SELECT",
             "key_events": "SELECT", "change_log": "DELETE"},
 }
@@ -59,17 +62,22 @@ CHILD_TABLES = ("complaint_links", "complaint_citations", "letters", "customer_s
 
 
 class RoleError(ValueError):
-    """A login or group that cannot become a database role."""
+    """A login or group that cannot become a database role, or a login role the server would not make."""
 
 
-def _identifier(login: str) -> str:
-    if not _LOGIN.match(login):
-        raise RoleError(_("“{login}” cannot be a database login (letters, digits, . _ @ - only).").format(login=login))
-    return '"' + login + '"'
+def _identifier(login: str) -> Any:
+    """``login`` as a quoted SQL identifier (``psycopg.sql.Identifier``), after checking it can be a role.
 
+    The characters are the app's own login rule (letters, digits, ``. _ @ -``); the length is PostgreSQL's
+    63 bytes, beyond which the server would silently cut the name and ``session_user`` would no longer
+    match the account's login (row-level security maps one to the other).
+    """
+    from psycopg import sql
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    if not _LOGIN.match(login) or len(login.encode()) > 63:
+        raise RoleError(_("“{login}” cannot be a database login (letters, digits, . _ @ - only, at most 63)."
+                          ).format(login=login))
+    return sql.Identifier(login)
 
 
 def _group(group: str) -> str:
@@ -136,6 +144,12 @@ def can_create_roles(connection: Connection) -> bool:
         "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")).scalar())
 
 
+def groups_exist(connection: Connection) -> bool:
+    found = connection.execute(text("SELECT count(*) FROM pg_roles WHERE rolname IN (:a, :s, :d)"),
+                               {"a": AGENT, "s": SUPERVISOR, "d": ADMIN}).scalar_one()
+    return int(found) == len(GROUPS)
+
+
 def apply_grants(connection: Connection) -> list[str]:
     """Create the group roles (when missing) and give each exactly its grants; returns what was done."""
     done = []
@@ -167,29 +181,89 @@ def apply_grants(connection: Connection) -> list[str]:
     return done
 
 
-# -- login roles (called by user management, connected as an admin login or the owner) --------------
+# -- login roles (user management on a PostgreSQL store: desktop/services/users.py) --------------------
+# Built with psycopg.sql (quoted identifiers, quoted literals) and run on the caller's connection, so a
+# role changes in the same transaction as the account row it belongs to.
+
+def _run(connection: Connection, statement: Any) -> None:
+    """Run a role statement; the server's refusal becomes a ``RoleError`` saying what it refused."""
+    import psycopg
+
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(statement)
+    except psycopg.Error as error:
+        raise RoleError(_("The database server refused to change the login role: {error}").format(
+            error=str(error).strip())) from error
+
+
+def _password_clause(connection: Connection, login: str, password: str | None) -> Any:
+    """`` PASSWORD '<verifier>'``: hashed here by libpq (as psql's \\password does), so the password
+    itself never reaches the server, its statement log or ``pg_stat_activity``."""
+    from psycopg import sql
+
+    if not password:
+        return sql.SQL("")
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    verifier = raw.pgconn.encrypt_password(password.encode(), login.encode()).decode()
+    return sql.SQL(" PASSWORD {}").format(sql.Literal(verifier))
+
+
+def login_role_exists(connection: Connection, login: str) -> bool:
+    found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :login"), {"login": login}).first()
+    return found is not None
+
 
 def create_login_role(connection: Connection, login: str, password: str | None, group: str) -> None:
-    """A seat's own database login, member of one group. Admin logins may create and manage logins."""
+    """A seat's own database login, member of one group. Admin logins may create and manage logins.
+
+    ``password`` is the login's *database* password (libpq reads it from the connection string, the
+    ``pgpass`` file or ``PGPASSWORD``); ``None`` makes a login without one, for sites whose
+    ``pg_hba.conf`` signs seats in another way (GSSAPI/SSPI single sign-on, certificates).
+    """
+    from psycopg import sql
+
     name, target = _identifier(login), _group(group)
-    password_clause = f" PASSWORD {_literal(password)}" if password else ""
-    extra = " CREATEROLE" if target == ADMIN else ""
-    connection.execute(text(f"CREATE ROLE {name} LOGIN{extra}{password_clause} IN ROLE {target}"))
+    extra = sql.SQL(" CREATEROLE" if target == ADMIN else "")
+    _run(connection, sql.SQL("CREATE ROLE {} LOGIN{}{} IN ROLE {}").format(
+        name, extra, _password_clause(connection, login, password), sql.Identifier(target)))
 
 
 def set_login_group(connection: Connection, login: str, group: str) -> None:
+    from psycopg import sql
+
     name, target = _identifier(login), _group(group)
     others: Iterable[str] = (g for g in GROUPS.values() if g != target)
     for other in others:
-        connection.execute(text(f"REVOKE {other} FROM {name}"))
-    connection.execute(text(f"GRANT {target} TO {name}"))
-    connection.execute(text(f"ALTER ROLE {name} {'CREATEROLE' if target == ADMIN else 'NOCREATEROLE'}"))
+        _run(connection, sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(other), name))
+    _run(connection, sql.SQL("GRANT {} TO {}").format(sql.Identifier(target), name))
+    _run(connection, sql.SQL("ALTER ROLE {} {}").format(
+        name, sql.SQL("CREATEROLE" if target == ADMIN else "NOCREATEROLE")))
+
+
+def set_login_password(connection: Connection, login: str, password: str) -> None:
+    """A new database password for ``login`` (hashed on this side, like ``create_login_role``)."""
+    from psycopg import sql
+
+    clause = _password_clause(connection, login, password)
+    _run(connection, sql.SQL("ALTER ROLE {}{}").format(_identifier(login), clause))
+
+
+def set_login_allowed(connection: Connection, login: str, allowed: bool) -> None:
+    """LOGIN or NOLOGIN: a deactivated account's role stays (with what the server logged about it)."""
+    from psycopg import sql
+
+    _run(connection, sql.SQL("ALTER ROLE {} {}").format(_identifier(login), sql.SQL("LOGIN" if allowed else "NOLOGIN")))
 
 
 def drop_or_disable(connection: Connection, login: str, *, drop: bool = False) -> None:
     """Stop a login: NOLOGIN keeps the role (and what the server logged about it); ``drop`` removes it."""
-    name = _identifier(login)
+    from psycopg import sql
+
     if drop:
-        connection.execute(text(f"DROP ROLE IF EXISTS {name}"))
+        _run(connection, sql.SQL("DROP ROLE IF EXISTS {}").format(_identifier(login)))
     else:
-        connection.execute(text(f"ALTER ROLE {name} NOLOGIN"))
+        set_login_allowed(connection, login, False)

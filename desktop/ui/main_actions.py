@@ -49,7 +49,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("signing_keys", N_("Signing &certificates…"), (),
                N_("Import or issue the certificates that sign outcome letters")),
     ActionSpec("site_settings", N_("S&ite settings…"), (),
-               N_("Names on outcome letters and deadline periods shared by every seat (supervisors change them)")),
+               N_("Names on outcome letters and deadline periods shared by every seat (administrators change them)")),
     ActionSpec("access_log", N_("Personal data &access log…"), (),
                N_("Administrators: who revealed, copied or exported personal data, when, on which PC and why")),
     ActionSpec("settings", N_("Se&ttings…"), ("Ctrl+Alt+S",)),

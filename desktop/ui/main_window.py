@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         SigningKeysDialog.ask(self.services, self)
 
     def open_site_settings(self) -> bool:
-        """Agents may look; a supervisor's saved change of a period moves open deadlines, so re-read the queue."""
+        """Anyone may look; an admin's saved change of a period moves open deadlines, so re-read the queue."""
         from desktop.ui.site_settings import SiteSettingsDialog
 
         if not SiteSettingsDialog.ask(self.services, self):

@@ -1,7 +1,8 @@
 """File › Site settings…: what every seat of the site shares (names on letters, deadline periods).
 
 The values live in the database (``services.site``), so a change reaches every seat. Only
-supervisors may save; agents see the same form read-only so they know which periods apply.
+admins may save (``site.edit``); supervisors and agents see the same form read-only so they know
+which periods and policies apply.
 A site may shorten a statutory period but never lengthen it: ``build_rules`` decides, and its
 message is shown beside the spin box it concerns.
 """
@@ -35,7 +36,7 @@ from desktop.i18n import N_, _, ngettext
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
-from desktop.services.permissions import allowed
+from desktop.services.permissions import allowed, role_label
 from desktop.services.site import IDLE_LOCK_RANGE
 from desktop.ui.supervisor.site_policy import SupervisionSettingsBox
 
@@ -68,8 +69,9 @@ class SiteSettingsDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self._stored_rules: dict[str, int] = {}
         layout = QVBoxLayout(self)
-        self.note = QLabel(_("These settings are shared by every seat of the site. Only a supervisor can "
-                             "change them; you are signed in as an agent, so they are shown read-only."), self)
+        self.note = QLabel(_("These settings are shared by every seat of the site. Only an administrator can "
+                             "change them; you are signed in as {role}, so they are shown read-only.").format(
+                                 role=role_label(services.actor.role)), self)
         self.note.setObjectName("site_settings_readonly_note")
         self.note.setWordWrap(True)
         self.note.setVisible(not self.editable)
@@ -257,7 +259,7 @@ class SiteSettingsDialog(QDialog):
 
     @classmethod
     def ask(cls, services: AppServices, parent: QWidget | None = None) -> bool:
-        """Show the dialog; True when a supervisor saved. The outcome goes to the window's status bar."""
+        """Show the dialog; True when an admin saved. The outcome goes to the window's status bar."""
         dialog = cls(services, parent)
         saved = dialog.exec() == QDialog.DialogCode.Accepted and bool(dialog.report)
         if saved and isinstance(parent, QMainWindow):

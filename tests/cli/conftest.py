@@ -7,7 +7,7 @@ import pytest
 from tests.accounts import cli_account
 
 # Logins the CLI tests pass with --user (tester, the default, is the admin 测试员).
-CLI_LOGINS = {"boss": "admin", "agent3": "agent", "agent7": "agent", "clerk": "agent"}
+CLI_LOGINS = {"boss": "admin", "agent3": "agent", "agent7": "agent", "clerk": "agent", "lead5": "supervisor"}
 
 
 @pytest.fixture(autouse=True)

@@ -154,9 +154,13 @@ def test_calendar_import_through_the_cli(db_url: str, tmp_path: Path, capsys: py
         "working_days": [{"name": "国庆节调休上班", "date": "2019-09-29"},
                          {"name": "国庆节调休上班", "date": "2019-10-12"}],
     }, ensure_ascii=False), encoding="utf-8")
-    # The first user of a new store is its admin; a later agent may not import calendars.
+    # The first user of a new store is its admin; a later agent may not import calendars, nor a supervisor.
     assert main(["--db", db_url, "--user", "agent7", "--lang", "en", "calendar", "import", str(schedule)]) == 2
     assert "not allowed to do this: importing holiday schedules" in capsys.readouterr().err
+    assert main(["--db", db_url, "--user", "lead5", "--lang", "zh_CN", "calendar", "import", str(schedule)]) == 2
+    assert "lead5（班组长）无权执行此操作：导入节假日安排。" in capsys.readouterr().err
+    assert main(["--db", db_url, "--user", "lead5", "calendar", "years", "--json"]) == 0  # reading is for all
+    assert 2019 not in json.loads(capsys.readouterr().out)["official_years"]
     assert main(["--db", db_url, "--user", "boss", "calendar", "import", str(schedule), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["year"] == 2019
     assert main(["--db", db_url, "deadline", "--store", "--received", "2019-09-20T10:00+08:00", "--json"]) == 0

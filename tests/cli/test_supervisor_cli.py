@@ -74,6 +74,9 @@ def test_site_settings_are_checked_before_they_are_stored(services: AppServices,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     cli_account(monkeypatch, db_url, "lead1", role="supervisor", display_name="李组长")
+    assert main(["site", "set", "auto_assign", "least_load"]) == 2  # the site's settings are the admin's
+    assert "李组长（班组长）无权执行此操作：修改本单位设置" in capsys.readouterr().err
+    cli_account(monkeypatch, db_url)  # 测试员, an admin
     assert main(["--lang", "en", "site", "set", "approval_policy", '{"compensation_above": "abc"}']) == 2
     assert "amount in yuan" in capsys.readouterr().err
     assert main(["--lang", "en", "site", "set", "approval_policy", '{"refund": true}']) == 2

@@ -264,5 +264,22 @@ def test_each_role_is_allowed_and_refused_as_the_table_says(seats: dict[str, App
         assert outcomes[name] == expected, f"{role} {name} ({action}): {outcomes[name]}, table says {expected}"
     if role == "agent":
         assert outcomes["UserService.add"] == outcomes["SiteSettingsService.set"] == "refused"
+    if role in ("agent", "supervisor"):  # issue 8: the site's settings and holiday calendars are the admin's
+        assert {outcomes[name] for name in ("SiteSettingsService.set", "SiteSettingsService.set_many",
+                                            "CalendarService.import_year")} == {"refused"}
     if role == "admin":
         assert set(outcomes.values()) == {"allowed"}
+
+
+def test_a_supervisor_is_told_site_settings_and_calendars_are_for_admins(seats: dict[str, AppServices]) -> None:
+    lead, admin = seats["supervisor"], seats["admin"]
+    with pytest.raises(PermissionDeniedError) as refusal:
+        lead.site.set_many(lead.actor, {"site_name": "班长网点", "idle_lock_minutes": 240})
+    assert str(refusal.value) == "班长甲（班组长）无权执行此操作：修改本单位设置。"
+    with pytest.raises(PermissionDeniedError) as refusal:
+        lead.calendar.import_year(lead.actor, SCHEDULE)
+    assert str(refusal.value) == "班长甲（班组长）无权执行此操作：导入节假日安排。"
+    assert lead.site.get("site_name") == "客户服务中心" and lead.site.get("idle_lock_minutes") == 10
+    assert lead.calendar.imported_years() == []  # nothing stored by the refused calls
+    admin.calendar.import_year(admin.actor, SCHEDULE)
+    assert [year.year for year in lead.calendar.imported_years()] == [2019]  # every seat reads it

@@ -86,8 +86,8 @@ def test_scores_are_kept_and_agents_see_only_their_own(seats: dict[str, AppServi
     assert ("qa_review", None) in [(e.kind, e.action) for e in lead.complaints.events(mine)]
 
 
-def test_auto_assignment_round_robin_and_least_load(seats: dict[str, AppServices]) -> None:
-    wang, lead = seats["wang"], seats["lead"]
+def test_auto_assignment_round_robin_and_least_load(seats: dict[str, AppServices], services: AppServices) -> None:
+    wang, admin = seats["wang"], services  # the site's settings are the admin's (permissions.py)
 
     def new() -> str | None:
         return wang.complaints.create(wang.actor, {
@@ -96,8 +96,8 @@ def test_auto_assignment_round_robin_and_least_load(seats: dict[str, AppServices
         ).assigned_agent_name
 
     assert new() == "王芳"  # off: whoever registers it
-    lead.site.set(lead.actor, "auto_assign", "round_robin")
+    admin.site.set(admin.actor, "auto_assign", "round_robin")
     assert [new(), new(), new()] == ["周杰", "王芳", "周杰"]  # logins: wang, zhou
-    lead.site.set(lead.actor, "auto_assign", "least_load")
+    admin.site.set(admin.actor, "auto_assign", "least_load")
     assert new() == "王芳"  # 2 open each: the first by login
     assert new() == "周杰"  # wang 3 open, zhou 2

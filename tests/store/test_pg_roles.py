@@ -8,29 +8,20 @@ what the server refuses, and the app's normal work still runs under those roles.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import psycopg
 import pytest
 import sqlalchemy
-from sqlalchemy.engine import make_url
 
 from desktop.cli.main import main
 from desktop.domain.workflow import Action
 from desktop.services.audit import AuditService
 from desktop.services.errors import NotFoundError
 from desktop.store import pg_roles
-from desktop.store.db import create_db_engine
-from desktop.store.migrate import upgrade_to_head
-from tests import accounts
 from tests.accounts import cli_account, open_as
+from tests.pg_site import PASSWORD, SEATS, Site, least_privilege_site
 
 pytestmark = pytest.mark.postgres
-
-PASSWORD = "Zuoxi-Mima-2026!"
-SEATS = {"alice": ("agent", "一班"), "bob": ("agent", "二班"), "lead": ("supervisor", "一班"),
-         "root_admin": ("admin", None)}
 
 
 def complaint(phone: str) -> dict[str, str]:
@@ -38,51 +29,10 @@ def complaint(phone: str) -> dict[str, str]:
             "customer_name": "张三", "phone": phone, "description": "账单多扣费58元", "demand": "要求退费"}
 
 
-@dataclass
-class Site:
-    superuser_url: str
-
-    def url_for(self, login: str) -> str:
-        return make_url(self.superuser_url).set(username=login, password=PASSWORD).render_as_string(
-            hide_password=False)
-
-    def psycopg(self, login: str) -> psycopg.Connection:
-        url = make_url(self.superuser_url)
-        return psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=login, password=PASSWORD,
-                               autocommit=True)
-
-
 @pytest.fixture
 def site(postgres_url: str, postgres_server: str) -> Iterator[Site]:
-    database = make_url(postgres_url).database
-    superuser = sqlalchemy.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with superuser.connect() as connection:
-        for role in ("cd_owner", *SEATS):
-            connection.execute(sqlalchemy.text(f'DROP ROLE IF EXISTS "{role}"'))
-        connection.execute(sqlalchemy.text(f"CREATE ROLE cd_owner LOGIN PASSWORD '{PASSWORD}'"))
-        connection.execute(sqlalchemy.text(f'ALTER DATABASE "{database}" OWNER TO cd_owner'))
-        connection.execute(sqlalchemy.text("ALTER SCHEMA public OWNER TO cd_owner"))
-    owner = create_db_engine(Site(postgres_url).url_for("cd_owner"))
-    upgrade_to_head(owner)  # as the owner, who may not create roles: policies yes, roles later
-    owner.dispose()
-    with superuser.begin() as connection:
-        pg_roles.apply_grants(connection)  # what `complaint-desk db grant-setup` does
-        for login, (role, team) in SEATS.items():
-            connection.execute(sqlalchemy.text(
-                "INSERT INTO users (login, display_name, role, team, active, created_at, password_hash, "
-                "failed_attempts, must_change_password) "
-                "VALUES (:login, :login, :role, :team, true, :at, :hash, 0, false)"),
-                {"login": login, "role": role, "team": team, "at": datetime.now(UTC),
-                 "hash": accounts.test_password_hash()})
-            pg_roles.create_login_role(connection, login, PASSWORD, role)
-    superuser.dispose()
-    yield Site(postgres_url)
-    cleanup = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with cleanup.connect() as connection:
-        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        for role in ("cd_owner", *SEATS):
-            connection.execute(sqlalchemy.text(f'DROP ROLE IF EXISTS "{role}"'))
-    cleanup.dispose()
+    with least_privilege_site(postgres_url, postgres_server) as created:
+        yield created
 
 
 @pytest.fixture
@@ -187,11 +137,17 @@ def test_login_roles_change_group_and_are_disabled(site: Site, cases: dict[str, 
             pg_roles.drop_or_disable(connection, "carol", drop=True)
             pg_roles.create_login_role(connection, "carol", PASSWORD, "agent")
         with site.psycopg("carol") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
-            connection.execute("UPDATE site_settings SET value = 'x'")
+            connection.execute("UPDATE qa_reviews SET month = month")
         with admin.begin() as connection:
             pg_roles.set_login_group(connection, "carol", "supervisor")
         with site.psycopg("carol") as connection:
-            connection.execute("UPDATE site_settings SET value = value")  # allowed now
+            connection.execute("UPDATE qa_reviews SET month = month")  # allowed now
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the site's settings stay the admin's
+                connection.execute("UPDATE site_settings SET value = value")
+        with admin.begin() as connection:
+            pg_roles.set_login_group(connection, "carol", "admin")
+        with site.psycopg("carol") as connection:
+            connection.execute("UPDATE site_settings SET value = value")
         with admin.begin() as connection:
             pg_roles.drop_or_disable(connection, "carol")
         with pytest.raises(psycopg.OperationalError):
@@ -200,6 +156,68 @@ def test_login_roles_change_group_and_are_disabled(site: Site, cases: dict[str, 
             pg_roles.drop_or_disable(connection, "carol", drop=True)
     finally:
         admin.dispose()
+
+
+SITE_WRITES = [
+    "UPDATE site_settings SET value = value",
+    "INSERT INTO site_settings (key, value, updated_at) VALUES ('idle_lock_minutes', '240', now())",
+    "UPDATE calendar_years SET data = data",
+    "INSERT INTO calendar_years (year, data, imported_by_id, imported_at) "
+    "VALUES (2031, '{}', (SELECT id FROM users WHERE login = 'lead'), now())",
+]
+
+
+@pytest.mark.parametrize("statement", SITE_WRITES)
+def test_supervisor_login_cannot_write_site_settings_or_calendars(site: Site, statement: str) -> None:
+    """Issue 8: site settings and holiday calendars are the admin's, on the server too."""
+    with site.psycopg("lead") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(statement)
+    with site.psycopg("root_admin") as connection, connection.transaction(force_rollback=True):
+        connection.execute(statement)
+
+
+def test_supervisor_is_refused_site_settings_through_the_app(site: Site) -> None:
+    from desktop.services.errors import PermissionDeniedError
+
+    app = open_as(site.url_for("lead"), "lead", role="supervisor", team="一班")
+    try:
+        with pytest.raises(PermissionDeniedError, match="无权执行此操作：修改本单位设置"):
+            app.site.set(app.actor, "idle_lock_minutes", 240)
+        assert app.site.get("idle_lock_minutes") == 10  # and reading still works for every seat
+    finally:
+        app.close()
+
+
+def test_migration_moves_the_site_grants_to_the_admin_group(site: Site) -> None:
+    """0018 takes INSERT/UPDATE on site_settings and calendar_years from the supervisor group (as the owner)."""
+    from alembic import command
+
+    from desktop.store.db import create_db_engine
+    from desktop.store.migrate import alembic_config, upgrade_to_head
+    from tests.pg_site import OWNER
+
+    def may_write(group: str) -> set[bool]:
+        with site.psycopg("root_admin") as connection:
+            return {bool(row[0]) for row in connection.execute(
+                "SELECT has_table_privilege(%s, t, p) FROM unnest(ARRAY['site_settings', 'calendar_years']) t, "
+                "unnest(ARRAY['INSERT', 'UPDATE']) p", (group,))}
+
+    assert may_write(pg_roles.SUPERVISOR) == {False} and may_write(pg_roles.ADMIN) == {True}
+    owner = create_db_engine(site.url_for(OWNER))
+    try:
+        config = alembic_config()
+        with owner.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0015_open_queue_sorts")
+        assert may_write(pg_roles.SUPERVISOR) == {True}  # how a site set up before issue 8 was granted
+        with site.psycopg("lead") as connection:
+            connection.execute("UPDATE site_settings SET value = value")
+        assert upgrade_to_head(owner)
+    finally:
+        owner.dispose()
+    assert may_write(pg_roles.SUPERVISOR) == {False} and may_write(pg_roles.ADMIN) == {True}
+    with site.psycopg("lead") as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute("UPDATE site_settings SET value = value")
 
 
 def test_grant_setup_command(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""File › Site settings…: real widgets on a real SQLite store, as a supervisor and as an agent."""
+"""File › Site settings…: real widgets on a real SQLite store, as the admin, a supervisor and an agent."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from pytestqt.qtbot import QtBot
 from desktop.domain.deadlines import DEFAULT_RULES
 from desktop.i18n import set_language
 from desktop.services.app import AppServices
+from desktop.services.errors import PermissionDeniedError
 from desktop.settings import Settings
 from desktop.ui.main_window import MainWindow
 from desktop.ui.site_settings import SiteSettingsDialog
+from tests.accounts import open_as
 
 REGULATOR_CASE = {
     "received_at": "2025-06-03T09:00:00+08:00",
@@ -38,7 +40,7 @@ def _shown_error(dialog: SiteSettingsDialog, name: str) -> str:
     return label.text() if not label.isHidden() else ""
 
 
-def test_supervisor_saves_names_and_a_shorter_regulator_period(qtbot: QtBot, services: AppServices) -> None:
+def test_admin_saves_names_and_a_shorter_regulator_period(qtbot: QtBot, services: AppServices) -> None:
     record = services.complaints.create(services.actor, REGULATOR_CASE)
     assert record.reply_due_date == date(2025, 6, 17)  # 10 working days by default
     dialog = _dialog(qtbot, services)
@@ -96,24 +98,31 @@ def test_errors_follow_the_language(qtbot: QtBot, services: AppServices) -> None
     assert services.site.get("operator_name") == "中国电信股份有限公司（示例）"
 
 
-def test_agent_sees_the_settings_read_only(qtbot: QtBot, services: AppServices,
-                                          agent_services: AppServices) -> None:
+@pytest.mark.parametrize(("role", "shown_as"), [("agent", "坐席"), ("supervisor", "班组长")])
+def test_only_the_admin_may_change_the_settings(qtbot: QtBot, services: AppServices, db_url: str, role: str,
+                                                shown_as: str) -> None:
     services.site.set(services.actor, "site_address", "广州市天河区示例路1号")
     services.site.set(services.actor, "deadline_rules", {"regulator": 7})
-    dialog = _dialog(qtbot, agent_services)
+    seat = open_as(db_url, f"{role}9", role=role, display_name="王芳")
+    dialog = _dialog(qtbot, seat)
 
     assert not dialog.save_button.isEnabled()
     assert dialog.texts["site_address"].text() == "广州市天河区示例路1号"
     assert all(field.isReadOnly() for field in dialog.texts.values())
     assert all(spin.isReadOnly() for spin in dialog.spins.values())
     assert dialog.spins["regulator"].value() == 7
-    assert not dialog.note.isHidden() and "只有班组长" in dialog.note.text()
+    assert not dialog.supervision.mode.isEnabled()  # the approval policy and assignment too
+    assert not dialog.note.isHidden()
+    assert f"只有管理员可以修改；您当前以{shown_as}身份登录" in dialog.note.text()
     dialog.texts["site_address"].setText("别处")  # even if a field is changed programmatically
     assert dialog.save() is False
+    with pytest.raises(PermissionDeniedError, match=f"王芳（{shown_as}）无权执行此操作：修改本单位设置"):
+        seat.site.set(seat.actor, "site_address", "别处")  # the service refuses what the dialog does not offer
     assert services.site.get("site_address") == "广州市天河区示例路1号"
+    seat.close()
 
 
-def test_supervisor_sees_no_read_only_note_and_unit_hints(qtbot: QtBot, services: AppServices) -> None:
+def test_admin_sees_no_read_only_note_and_unit_hints(qtbot: QtBot, services: AppServices) -> None:
     dialog = _dialog(qtbot, services)
     assert dialog.note.isHidden()
     assert dialog.spins["regulator"].suffix() == "个工作日"
@@ -135,7 +144,7 @@ def test_file_menu_opens_site_settings_after_signing_keys(qtbot: QtBot, services
     services.complaints.create(services.actor, REGULATOR_CASE)
 
     def answered(dialog: SiteSettingsDialog) -> int:
-        # The real dialog, answered as a supervisor would, without a nested event loop whose timing
+        # The real dialog, answered as an admin would, without a nested event loop whose timing
         # depends on what earlier tests left on the offscreen screen.
         dialog.spins["regulator"].setValue(6)
         dialog.save_button.click()

@@ -2,7 +2,7 @@
 
 Festival names are keyed by a stable code so the same day can be named in
 Chinese or English at display time, whichever data source (the ``holidays``
-package or a supervisor-imported schedule) said it was a holiday.
+package or an admin-imported schedule) said it was a holiday.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Three sources, in order of precedence for a year:
 
-1. schedules a supervisor imported (:class:`CalendarYear`) — official;
+1. schedules an admin imported (:class:`CalendarYear`) — official;
 2. the ``holidays`` package's China data for the years listed in
    ``resources/calendar/official-years.json`` — official (checked day by day
    against the State Council notices by the tests);

@@ -140,10 +140,11 @@ def test_quality_form_scores_and_agents_read_only(qtbot: object, seats: dict[str
     assert agent.sample_button.isHidden()
 
 
-def test_site_settings_edit_the_approval_policy_and_assignment(qtbot: object, seats: dict[str, AppServices]) -> None:
+def test_site_settings_edit_the_approval_policy_and_assignment(qtbot: object, seats: dict[str, AppServices],
+                                                               services: AppServices) -> None:
     from desktop.ui.site_settings import SiteSettingsDialog
 
-    dialog = SiteSettingsDialog(seats["lead"])
+    dialog = SiteSettingsDialog(services)  # an admin: the site's settings are the admin's
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     box = dialog.supervision
     assert box.amount_enabled.isChecked() and box.amount.value() == 100 and box.flags["invalid"].isChecked()
@@ -154,9 +155,11 @@ def test_site_settings_edit_the_approval_policy_and_assignment(qtbot: object, se
     assert seats["lead"].site.get("approval_policy") == {"compensation_above": "250.00", "regulator": True,
                                                          "privacy": True, "invalid": False}
     assert seats["lead"].site.get("auto_assign") == "least_load"
-    agent = SiteSettingsDialog(seats["wang"])
-    qtbot.addWidget(agent)  # type: ignore[attr-defined]
-    assert agent.supervision.amount.value() == 250 and not agent.supervision.mode.isEnabled()
+    for seat in (seats["lead"], seats["wang"]):  # a supervisor sees the policy, like an agent, read-only
+        shown = SiteSettingsDialog(seat)
+        qtbot.addWidget(shown)  # type: ignore[attr-defined]
+        assert shown.supervision.amount.value() == 250 and not shown.supervision.mode.isEnabled()
+        assert not shown.save_button.isEnabled()
 
 
 def test_reassign_dialog_moves_the_selected_cases(qtbot: object, seats: dict[str, AppServices]) -> None:

@@ -1,7 +1,7 @@
 """PostgreSQL: only the admin group writes site settings and holiday calendars
 
 Revision ID: 0018_admin_only_site
-Revises: 0015_open_queue_sorts
+Revises: 0017_stats_triggers
 Create Date: 2026-11-29
 
 The permission table gives ``site.edit`` and ``calendar.import`` to admins only; the grants of
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from desktop.store import pg_roles
 
 revision: str = "0018_admin_only_site"
-down_revision: str | None = "0015_open_queue_sorts"
+down_revision: str | None = "0017_stats_triggers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -45,7 +45,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                N_("Supervisors: apply the decisions made offline in a review bundle")),
     ActionSpec("import_complaints", N_("Import co&mplaints…"), (),
                N_("Add complaints from a CSV or XLSX file (all rows or none)")),
-    ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Supervisors: install a newer statute pack")),
+    ActionSpec("import_law_pack", N_("Import a &law pack…"), (), N_("Administrators: install a newer statute pack")),
     ActionSpec("signing_keys", N_("Signing &certificates…"), (),
                N_("Import or issue the certificates that sign outcome letters")),
     ActionSpec("site_settings", N_("S&ite settings…"), (),

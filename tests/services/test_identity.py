@@ -185,6 +185,11 @@ def test_scope_agents_see_their_team_supervisors_their_teams(db_url: str, servic
             one.complaints.transition(one.actor, second, "acknowledge")
         with pytest.raises(NotFoundError):
             one.complaints.events(second)
+        with pytest.raises(NotFoundError, match="或您无权查看"):
+            one.complaints.open_case(second)
+        with pytest.raises(NotFoundError, match="或您无权查看"):
+            one.citations.list(second)
+        assert mate.complaints.open_case(first).record.number == first  # a teammate opens the case
         with pytest.raises(NotFoundError):
             one.letters.revisions(second)
         assert two.complaints.get(second).version == record.version

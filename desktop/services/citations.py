@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.domain.codes import Status, status_label
 from desktop.i18n import _
 from desktop.law import Citation, Grade
-from desktop.services.case_reads import CaseReads, StoredCitation, read_citations
+from desktop.services.case_reads import CaseReads, StoredCitation, read_citations, read_connection
 from desktop.services.case_rows import add_event, load_case
 from desktop.services.errors import ServiceError
 from desktop.services.law_learning import remember_cited_complaint
@@ -97,7 +97,7 @@ class CitationService:
     @guarded("case.read")
     def list(self, number: str) -> list[StoredCitation]:
         with self._sessions() as session:
-            connection = session.connection()
+            connection = read_connection(session)
             return read_citations(connection, self._reads.case_id(connection, number))
 
 

@@ -77,12 +77,13 @@ class _Clock:
 
 
 class ComplaintService:
-    def __init__(self, sessions: sessionmaker[Session], clock: _Clock, actor: Actor,
-                 clock_source: Callable[[], _Clock] | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: _Clock | Callable[[], _Clock], actor: Actor) -> None:
+        """``clock`` is fixed, or (the desk's seat-shared rules and calendars) a source asked on every
+        use, so another seat's change holds here too; it is not asked at sign-in, where building the
+        calendar would load the holidays package before the first screen."""
         self._sessions = sessions
-        self._fixed_clock = clock
-        # Seat-shared rules and calendars: asked on every use, so another seat's change holds here too.
-        self._clock_source = clock_source
+        self._fixed_clock: _Clock | None = clock if isinstance(clock, _Clock) else None
+        self._clock_source: Callable[[], _Clock] | None = None if isinstance(clock, _Clock) else clock
         self._actor = actor  # the signed-in seat: reads are limited to its cases (permissions.case_scope)
         self._reads = CaseReads(actor)
 
@@ -97,7 +98,10 @@ class ComplaintService:
     # -- clock ---------------------------------------------------------------------------------
     @property
     def _clock(self) -> _Clock:
-        return self._clock_source() if self._clock_source is not None else self._fixed_clock
+        if self._clock_source is not None:
+            return self._clock_source()
+        assert self._fixed_clock is not None  # one of the two is always set
+        return self._fixed_clock
 
     def set_clock(self, rules: Mapping[str, DeadlineRule], calendar: WorkCalendar) -> None:
         self._fixed_clock = _Clock(rules, calendar)

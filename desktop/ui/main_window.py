@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
                                                  lambda: not self.queue_model.loading)
         self.start_queue()
         self.after_first_paint.call(self.history_status.check)
+        if background:
+            self.after_first_paint.call(self._warm_shared_state)
         self.live = self._start_live_updates() if background else None
 
     def _start_live_updates(self) -> QObject:
@@ -419,6 +421,13 @@ class MainWindow(QMainWindow):
 
     def _show_failure(self, message: str) -> None:
         self.statusBar().showMessage(_("The queue could not be read: {error}").format(error=message), 15000)
+
+    def _warm_shared_state(self) -> None:
+        """Build the deadline clock (holiday data) and load the statute pack on a worker once the queue is
+        on screen: neither is start-up work, but the first opened case should not wait for them."""
+        shared = self.services.shared
+        self.runner.run(lambda: (shared.clock(), shared.law_pack()), lambda _ready: None, self._log_failure,
+                        key="warm-shared-state")
 
     def _log_failure(self, error: Exception) -> None:
         log.warning("background count failed: %s", error)

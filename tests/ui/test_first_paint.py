@@ -44,3 +44,17 @@ def test_the_desk_checks_the_history_only_once_its_queue_is_painted(qtbot: Any, 
     window.show()
     qtbot.waitUntil(lambda: window.after_first_paint.done, timeout=5000)
     qtbot.waitUntil(lambda: window.history_status.state == "intact", timeout=10000)
+
+
+def test_the_desk_builds_its_deadline_clock_after_the_first_paint(qtbot: Any, desk_services: AppServices,
+                                                                   desk_settings: Settings) -> None:
+    """Sign-in builds no clock; the desk (background work on) builds it on a worker once painted."""
+    desk_services.shared.invalidate()
+    before = desk_services.shared.reloads
+    window = MainWindow(desk_services, desk_settings)
+    qtbot.addWidget(window)
+    assert desk_services.shared.reloads == before
+    window.show()
+    qtbot.waitUntil(lambda: desk_services.shared.reloads == before + 1, timeout=10000)
+    window.runner.wait()
+    window.close()

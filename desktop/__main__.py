@@ -111,12 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
-        # The law suggestions' word segmenter takes about a second to load: not on the GUI thread.
-        import threading
-
-        from desktop.law.segment import warm_up
-
-        threading.Thread(target=warm_up, name="segmenter-warm-up", daemon=True).start()
+        # The law suggestions' word segmenter (about a second) and the pickers' pinyin dictionaries
+        # (half a second) load on a thread once the queue is on screen, ready before they are needed.
+        window.after_first_paint.call(warm_up_dictionaries)
         if instance is not None:
             instance.message_received.connect(lambda message: act_on(window, message) if window else None)
         log.info("desk ready; second launches reach it at %s", instance.name if instance else "-")
@@ -128,6 +125,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         store.close()
+
+
+def warm_up_dictionaries() -> None:
+    import threading
+
+    from desktop.domain import pick_match
+    from desktop.law import segment
+
+    def load() -> None:
+        segment.warm_up()
+        pick_match.warm_up()
+
+    threading.Thread(target=load, name="dictionaries-warm-up", daemon=True).start()
 
 
 def review_offline(args: argparse.Namespace, settings: object) -> int:

@@ -36,6 +36,11 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return full, initials
 
 
+def warm_up() -> None:
+    """Load pypinyin's dictionaries (about half a second), e.g. on a thread once the desk is shown."""
+    pinyin_keys("投诉")
+
+
 def _fold(text: str) -> str:
     return "".join(text.split()).casefold()
 
@@ -46,10 +51,11 @@ class Choice:
     label: str
     words: tuple[str, ...]
 
-    def search_text(self) -> str:
-        """Everything a typed text may match, for a contains-match completer."""
-        full, initials = pinyin_keys(self.label)
-        return " ".join([_fold(self.label), full, initials, *(_fold(w) for w in self.words), self.code.casefold()])
+    def search_text(self, *, with_pinyin: bool = True) -> str:
+        """Everything a typed text may match, for a contains-match completer (``with_pinyin=False``:
+        without the label's pinyin, which needs pypinyin's large dictionaries loaded)."""
+        pinyin = pinyin_keys(self.label) if with_pinyin else ()
+        return " ".join([_fold(self.label), *pinyin, *(_fold(w) for w in self.words), self.code.casefold()])
 
 
 class ChoiceMatcher:

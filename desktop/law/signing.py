@@ -16,6 +16,7 @@ expected names, at most :data:`MAX_PACK_BYTES` in all.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -23,14 +24,15 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from typing import TYPE_CHECKING, Any
 
 from desktop.i18n import _
+
+if TYPE_CHECKING:
+    # cryptography's x509 alone takes about 0.2 s to import: it is loaded when a pack's signature is
+    # checked or made, not with every module that needs the pack's file names (the desk's start).
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 SIGNATURE_FILE = "pack.sig"
 MANIFEST_FILE = "pack.json"
@@ -140,6 +142,10 @@ def read_manifest_bytes(folder: Path) -> bytes:
 def verify_pack_signature(folder: Path, manifest: bytes, *, allow_site: bool,
                           site_roots: Sequence[x509.Certificate] = ()) -> PackSigner:
     """Who signed this pack; raises :class:`PackSignatureError` unless the signature is good and trusted."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+
     path = folder / SIGNATURE_FILE
     try:
         if path.is_symlink() or path.stat().st_size > 64 * 1024:
@@ -180,6 +186,9 @@ def verify_pack_signature(folder: Path, manifest: bytes, *, allow_site: bool,
 
 
 def publisher_key() -> ed25519.Ed25519PublicKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
     from desktop.law.publisher_key import PUBLISHER_PUBLIC_KEY
 
     key = serialization.load_pem_public_key(PUBLISHER_PUBLIC_KEY)
@@ -189,17 +198,21 @@ def publisher_key() -> ed25519.Ed25519PublicKey:
 
 def publisher_fingerprint() -> str:
     """SHA-256 of the publisher's raw public key, hex (shown by ``law validate``)."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = publisher_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return _sha256(raw)
 
 
 def _sha256(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SHA256())
-    digest.update(data)
-    return digest.finalize().hex()
+    return hashlib.sha256(data).hexdigest()
 
 
 def _verify_with_certificate(certificate: x509.Certificate, signature: bytes, data: bytes) -> None:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
     key = certificate.public_key()
     if isinstance(key, ec.EllipticCurvePublicKey):
         key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
@@ -220,6 +233,9 @@ def sign_with_publisher_key(folder: Path, private_key: ed25519.Ed25519PrivateKey
 def sign_with_site_ca(folder: Path, certificate: x509.Certificate,
                       private_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> Path:
     """Write ``pack.sig`` for ``folder`` with the site CA's key (an administrator's site pack)."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
     manifest = read_manifest_bytes(folder)
     data = signed_bytes(manifest)
     if isinstance(private_key, ec.EllipticCurvePrivateKey):

@@ -112,7 +112,7 @@ class AppServices:
         shared = SharedState(sessions, store.site, calendar)
         return cls(url=store.url, engine=store.engine, sessions=sessions, actor=actor, identity=store.identity,
                    users=UserService(sessions), site=store.site, calendar=calendar,
-                   complaints=ComplaintService(sessions, shared.clock(), actor, shared.clock),
+                   complaints=ComplaintService(sessions, shared.clock, actor),
                    queue=QueueService(sessions, actor), shared=shared, recorder=store.recorder,
                    analysed_at_open=store.analysed_at_open)
 

@@ -9,21 +9,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import desktop.store.chained  # noqa: F401 - registers the chained tables
 from desktop.i18n import _
-from desktop.letters import audit_key
 from desktop.services.errors import ServiceError
 from desktop.services.permissions import guarded
 from desktop.services.records import Actor
 from desktop.store.chain import ChainReport, canonical, read_head, verify_chain
 from desktop.store.models import ChainCheckpoint
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+# The audit key module and cryptography (0.1-0.2 s to import) load where a checkpoint is judged or
+# signed: every desk imports this module at start, and checks the history only after the first paint.
 
 
 def statement(seq: int, digest: str, signed_at: datetime, signer: str) -> bytes:
@@ -110,6 +113,8 @@ class AuditService:
     def verify(self, *, roots: list[x509.Certificate] | None = None, local_folder: Path | None = None,
                progress: Callable[[int], None] | None = None, stop: Callable[[], bool] | None = None) -> AuditReport:
         """Walk the chain once and judge every checkpoint (from the store and, if kept, the admin's copies)."""
+        from desktop.letters import audit_key
+
         started = time.perf_counter()
         known = self.checkpoints()
         seen = {checkpoint.signature for checkpoint in known}
@@ -127,6 +132,10 @@ class AuditService:
 
     @staticmethod
     def _judge(checkpoint: Checkpoint, chain: ChainReport, roots: list[x509.Certificate] | None) -> CheckpointStatus:
+        from cryptography import x509
+
+        from desktop.letters import audit_key
+
         try:
             certificate = x509.load_pem_x509_certificate(checkpoint.certificate.encode())
             signature = base64.b64decode(checkpoint.signature, validate=True)
@@ -148,6 +157,10 @@ class AuditService:
     def checkpoint(self, actor: Actor, passphrase: bytes, key_path: Path | None = None,
                    copy_folder: Path | None = None) -> Checkpoint:
         """Sign the current chain head with the audit key (admins only) and store it, with a copy on disk."""
+        from cryptography.hazmat.primitives import serialization
+
+        from desktop.letters import audit_key
+
         key, certificate = audit_key.open_audit_key(key_path or audit_key.audit_key_path(), passphrase)
         signed_at = datetime.now(UTC).replace(microsecond=0)
         with self._sessions.begin() as session:

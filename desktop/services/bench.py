@@ -229,16 +229,11 @@ def _bench_repeat(services: AppServices, capture: _Capture, raw: _Raw, repeat: i
 
 
 def _bench_case_open(services: AppServices, capture: _Capture, raw: _Raw, repeat: int) -> dict[str, Any]:
-    """What the case view reads when a case is opened: the record, its history, its citations."""
+    """What the case view reads when a case is opened (``open_case``, as ui/case/view.py calls it): the
+    record with its agent and links, its history, its citations."""
     open_cases = services.queue.fetch(QueueQuery(filter=QueueFilter.OPEN), 0, 101)
     number = open_cases[-1].number  # not the first row: no cache of the queue page helps
-
-    def open_case() -> None:
-        services.complaints.get(number)
-        services.complaints.events(number)
-        services.citations.list(number)
-
-    return _replayed("case_open", open_case, capture, raw, repeat)
+    return _replayed("case_open", partial(services.complaints.open_case, number), capture, raw, repeat)
 
 
 def _bench_save(services: AppServices, raw: _Raw, repeat: int) -> dict[str, Any]:

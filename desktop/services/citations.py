@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.domain.codes import Status, status_label
 from desktop.i18n import _
 from desktop.law import Citation, Grade
+from desktop.services.case_reads import CaseReads, StoredCitation, read_citations, read_connection
 from desktop.services.case_rows import add_event, load_case
 from desktop.services.errors import ServiceError
 from desktop.services.law_learning import remember_cited_complaint
@@ -22,20 +22,12 @@ from desktop.store.models import ComplaintCitation
 FINAL_STATUSES = frozenset({Status.CLOSED.value, Status.INVALID.value, Status.WITHDRAWN.value})
 
 
-@dataclass(frozen=True)
-class StoredCitation:
-    id: int
-    citation: Citation
-    pack_version: str
-    confirmed_by_agent: bool
-    created_at: datetime
-
-
 class CitationService:
     def __init__(self, sessions: sessionmaker[Session], pack_version: Callable[[], str], actor: Actor) -> None:
         self._sessions = sessions
         self._pack_version = pack_version  # asked only when citing: loading the pack is not start-up work
         self._actor = actor
+        self._reads = CaseReads(actor)
 
     @property
     def actor(self) -> Actor:
@@ -105,10 +97,8 @@ class CitationService:
     @guarded("case.read")
     def list(self, number: str) -> list[StoredCitation]:
         with self._sessions() as session:
-            complaint = load_case(session, self._actor, number)
-            rows = session.execute(select(ComplaintCitation).where(ComplaintCitation.complaint_id == complaint.id)
-                                   .order_by(ComplaintCitation.id)).scalars()
-            return [_stored(row) for row in rows]
+            connection = read_connection(session)
+            return read_citations(connection, self._reads.case_id(connection, number))
 
 
 def _stored(row: ComplaintCitation) -> StoredCitation:

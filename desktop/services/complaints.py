@@ -22,6 +22,7 @@ from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.approvals import enforce_step
 from desktop.services.assignment import pick_assignee
+from desktop.services.case_reads import CaseFile, CaseReads, read_connection, read_events
 from desktop.services.case_rows import add_event, load_case, lock_for_write
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
 from desktop.services.permissions import case_scope, guarded, may_assign_to
@@ -29,7 +30,7 @@ from desktop.services.recompute import recompute_open_deadlines
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
 from desktop.store.maintenance import analyze
-from desktop.store.models import Complaint, ComplaintEvent, ComplaintLink, NumberSequence, User
+from desktop.store.models import Complaint, ComplaintLink, NumberSequence, User
 from desktop.store.summary import fetch_summaries, summary_select
 
 # Fields an agent may edit directly; the workflow fields change only through transitions.
@@ -76,13 +77,15 @@ class _Clock:
 
 
 class ComplaintService:
-    def __init__(self, sessions: sessionmaker[Session], clock: _Clock, actor: Actor,
-                 clock_source: Callable[[], _Clock] | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: _Clock | Callable[[], _Clock], actor: Actor) -> None:
+        """``clock`` is fixed, or (the desk's seat-shared rules and calendars) a source asked on every
+        use, so another seat's change holds here too; it is not asked at sign-in, where building the
+        calendar would load the holidays package before the first screen."""
         self._sessions = sessions
-        self._fixed_clock = clock
-        # Seat-shared rules and calendars: asked on every use, so another seat's change holds here too.
-        self._clock_source = clock_source
+        self._fixed_clock: _Clock | None = clock if isinstance(clock, _Clock) else None
+        self._clock_source: Callable[[], _Clock] | None = None if isinstance(clock, _Clock) else clock
         self._actor = actor  # the signed-in seat: reads are limited to its cases (permissions.case_scope)
+        self._reads = CaseReads(actor)
 
     @property
     def actor(self) -> Actor:
@@ -95,7 +98,10 @@ class ComplaintService:
     # -- clock ---------------------------------------------------------------------------------
     @property
     def _clock(self) -> _Clock:
-        return self._clock_source() if self._clock_source is not None else self._fixed_clock
+        if self._clock_source is not None:
+            return self._clock_source()
+        assert self._fixed_clock is not None  # one of the two is always set
+        return self._fixed_clock
 
     def set_clock(self, rules: Mapping[str, DeadlineRule], calendar: WorkCalendar) -> None:
         self._fixed_clock = _Clock(rules, calendar)
@@ -209,29 +215,23 @@ class ComplaintService:
         return int(numbers.rsplit("-", 1)[1]) if numbers else 0
 
     # -- reading -------------------------------------------------------------------------------
+    # Reads go through case_reads (Core rows on one connection): opening a case is the hottest read.
     @guarded("case.read")
     def get(self, number: str) -> ComplaintRecord:
         with self._sessions() as session:
-            return self._record(session, load_case(session, self._actor, number))
+            return self._reads.record(read_connection(session), number)
 
     @guarded("case.read")
     def events(self, number: str) -> list[EventRecord]:
         with self._sessions() as session:
-            row = load_case(session, self._actor, number)
-            rows = session.execute(
-                select(ComplaintEvent, User.display_name)
-                .join(User, User.id == ComplaintEvent.actor_id)
-                .where(ComplaintEvent.complaint_id == row.id)
-                .order_by(ComplaintEvent.at, ComplaintEvent.id)
-            ).all()
-            return [
-                EventRecord(
-                    id=event.id, at=event.at, actor_name=name, kind=event.kind, action=event.action,
-                    from_status=event.from_status, to_status=event.to_status,
-                    changes=EventRecord.decode_changes(event.changes), note=event.note,
-                )
-                for event, name in rows
-            ]
+            connection = read_connection(session)
+            return read_events(connection, self._reads.case_id(connection, number))
+
+    @guarded("case.read")
+    def open_case(self, number: str) -> CaseFile:
+        """Record, history and citations as the case view shows them, read on one connection."""
+        with self._sessions() as session:
+            return self._reads.case_file(read_connection(session), number)
 
     @guarded("case.read")
     def earlier_from_number(self, phone: str, *, exclude_number: str | None = None,

@@ -15,6 +15,7 @@ from desktop.i18n import _
 from desktop.law import Citation
 from desktop.law.numerals import article_label
 from desktop.letters.content import LetterCitation, LetterContent, SignatureStrokes, strokes_from_json, strokes_to_json
+from desktop.services.case_reads import CaseReads, read_connection
 from desktop.services.case_rows import add_event, load_case
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
@@ -56,6 +57,7 @@ class LetterService:
         self._sessions = sessions
         # The letter names the agent who issues (and signs) it, who may not be the one assigned.
         self._actor = actor
+        self._reads = CaseReads(actor)
         self._complaints = complaints
         self._citations = citations
         self._site = site
@@ -131,8 +133,8 @@ class LetterService:
     @guarded("case.read")
     def revisions(self, number: str) -> list[LetterRecord]:
         with self._sessions() as session:
-            complaint = load_case(session, self._actor, number)
-            rows = session.execute(select(Letter).where(Letter.complaint_id == complaint.id)
+            complaint_id = self._reads.case_id(read_connection(session), number)  # shown with every case
+            rows = session.execute(select(Letter).where(Letter.complaint_id == complaint_id)
                                    .order_by(Letter.revision)).scalars()
             return [LetterRecord(r.revision, r.language, r.sha256, r.signed, r.signer, r.created_at, r.pdf)
                     for r in rows]
@@ -154,8 +156,8 @@ class LetterService:
     @guarded("case.read")
     def customer_signature(self, number: str) -> SignatureStrokes | None:
         with self._sessions() as session:
-            complaint = load_case(session, self._actor, number)
+            complaint_id = self._reads.case_id(read_connection(session), number)  # shown with every case
             raw = session.execute(select(CustomerSignature.strokes)
-                                  .where(CustomerSignature.complaint_id == complaint.id)
+                                  .where(CustomerSignature.complaint_id == complaint_id)
                                   .order_by(CustomerSignature.id.desc()).limit(1)).scalar_one_or_none()
         return strokes_from_json(raw) if raw else None

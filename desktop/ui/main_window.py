@@ -26,6 +26,7 @@ from desktop.services.app import AppServices
 from desktop.services.permissions import allowed
 from desktop.services.queue import DueSummary, QueueFilter, QueueQuery
 from desktop.settings import Settings
+from desktop.ui.first_paint import AfterFirstPaint
 from desktop.ui.history_status import HistoryIndicator
 from desktop.ui.main_actions import build_actions, build_filter_actions, build_menus, retranslate_actions
 from desktop.ui.main_case_keys import add_case_step_actions
@@ -77,8 +78,14 @@ class MainWindow(QMainWindow):
         self._language_listener = self._on_language
         add_language_listener(self._language_listener)
         self.retranslate()
+        # The history walk (hashing every entry) is not part of the first screen: it starts once the
+        # queue has been painted, so its thread does not hold the interpreter while the queue loads.
+        self.after_first_paint = AfterFirstPaint(self.queue_view.table.viewport(),
+                                                 lambda: not self.queue_model.loading)
         self.start_queue()
-        self.history_status.check()
+        self.after_first_paint.call(self.history_status.check)
+        if background:
+            self.after_first_paint.call(self._warm_shared_state)
         self.live = self._start_live_updates() if background else None
 
     def _start_live_updates(self) -> QObject:
@@ -414,6 +421,13 @@ class MainWindow(QMainWindow):
 
     def _show_failure(self, message: str) -> None:
         self.statusBar().showMessage(_("The queue could not be read: {error}").format(error=message), 15000)
+
+    def _warm_shared_state(self) -> None:
+        """Build the deadline clock (holiday data) and load the statute pack on a worker once the queue is
+        on screen: neither is start-up work, but the first opened case should not wait for them."""
+        shared = self.services.shared
+        self.runner.run(lambda: (shared.clock(), shared.law_pack()), lambda _ready: None, self._log_failure,
+                        key="warm-shared-state")
 
     def _log_failure(self, error: Exception) -> None:
         log.warning("background count failed: %s", error)

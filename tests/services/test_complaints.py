@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from desktop.domain.deadlines import BEIJING
 from desktop.domain.intake import IntakeError
 from desktop.domain.validation import FieldError
 from desktop.domain.workflow import Action, IllegalTransitionError
+from desktop.law import Citation, LawIndex
 from desktop.services.app import AppServices
 from desktop.services.errors import ConcurrentEditError, NotFoundError
 from desktop.store.models import Complaint, ComplaintEvent
@@ -171,6 +173,28 @@ def test_repeat_lookup_and_link(services: AppServices) -> None:
 def test_unknown_number(services: AppServices) -> None:
     with pytest.raises(NotFoundError):
         services.complaints.get("TS-20990101-0001")
+    with pytest.raises(NotFoundError):
+        services.complaints.open_case("TS-20990101-0001")
+
+
+def test_open_case_reads_what_the_writes_returned(services: AppServices) -> None:
+    """The case file (Core rows, one transaction) agrees with the record a write builds from the ORM row."""
+    earlier = services.complaints.create(services.actor, sample())
+    current = services.complaints.create(services.actor, sample())
+    services.complaints.link(services.actor, current.number, earlier.number)
+    written = services.complaints.update(services.actor, current.number, {
+        "compensation": "12.50", "investigation_notes": "已核实"}, services.complaints.get(current.number).version)
+    hit = LawIndex(services.law_pack).search("电信条例 31")[0]
+    cited = services.citations.add(services.actor, current.number, Citation.of(hit.statute, hit.article),
+                                   confirmed=True)
+    opened = services.complaints.open_case(" " + current.number.lower() + " ")  # case and spaces forgiven
+    assert opened.record == services.complaints.get(current.number)
+    assert opened.record == replace(written, version=opened.record.version)  # the citation bumped nothing else
+    assert opened.record.compensation == Decimal("12.50") and opened.record.assigned_agent_name
+    assert opened.record.linked_numbers == (earlier.number,)
+    assert opened.events == services.complaints.events(current.number)
+    assert [e.kind for e in opened.events] == ["created", "link", "updated", "citation"]
+    assert opened.citations == services.citations.list(current.number) == [cited]
 
 
 def test_regulator_and_privacy_rules_are_chosen(services: AppServices) -> None:

@@ -11,12 +11,15 @@ from sqlalchemy import func, select
 from desktop.services.app import AppServices, Store
 from desktop.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from desktop.services.identity import (
+    DUMMY_HASH,
+    HASHER,
     LOCK_MINUTES,
     MAX_FAILED_ATTEMPTS,
     AccountLockedError,
     SignInError,
     WeakPasswordError,
     check_password_strength,
+    password_matches,
 )
 from desktop.services.queue import QueueFilter, QueueQuery
 from desktop.store.models import AuditEvent, User
@@ -88,6 +91,12 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(db_url: str, store: 
 def test_weak_passwords_are_refused_with_one_message(password: str) -> None:
     with pytest.raises(WeakPasswordError, match="密码强度不足：至少 10 个字符"):
         check_password_strength(password, "wangfang")
+
+
+def test_the_unknown_login_hash_costs_what_a_real_one_does() -> None:
+    """An unknown login is checked against DUMMY_HASH: with the hasher's parameters, it takes as long."""
+    assert not HASHER.check_needs_rehash(DUMMY_HASH)
+    assert not password_matches(None, "no such account, never matches")  # never a match
 
 
 def test_strong_password_passes() -> None:
@@ -185,6 +194,11 @@ def test_scope_agents_see_their_team_supervisors_their_teams(db_url: str, servic
             one.complaints.transition(one.actor, second, "acknowledge")
         with pytest.raises(NotFoundError):
             one.complaints.events(second)
+        with pytest.raises(NotFoundError, match="或您无权查看"):
+            one.complaints.open_case(second)
+        with pytest.raises(NotFoundError, match="或您无权查看"):
+            one.citations.list(second)
+        assert mate.complaints.open_case(first).record.number == first  # a teammate opens the case
         with pytest.raises(NotFoundError):
             one.letters.revisions(second)
         assert two.complaints.get(second).version == record.version

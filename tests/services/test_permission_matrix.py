@@ -139,6 +139,7 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
         s.actor, [parse_input(SAMPLE, now=datetime.now(UTC))]),
     "ComplaintService.get": lambda s, n: s.complaints.get(n),
     "ComplaintService.events": lambda s, n: s.complaints.events(n),
+    "ComplaintService.open_case": lambda s, n: s.complaints.open_case(n),
     "ComplaintService.earlier_from_number": lambda s, n: s.complaints.earlier_from_number(SAMPLE["phone"]),
     "ComplaintService.list": lambda s, n: s.complaints.list(),
     "ComplaintService.count": lambda s, n: s.complaints.count(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from itertools import pairwise
 from pathlib import Path
 
@@ -14,8 +16,10 @@ from desktop.store.db import create_db_engine
 from desktop.store.migrate import (
     alembic_config,
     current_revision,
+    head_from_files,
     head_revision,
     include_name,
+    stored_revision,
     upgrade_to_head,
 )
 from desktop.store.models import Base
@@ -44,6 +48,32 @@ def test_upgrade_creates_schema_and_is_idempotent(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
     engine.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics(tmp_path: Path) -> None:
+    """Start-up compares the stored version with the files' head without loading Alembic."""
+    assert head_from_files() == head_revision()
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    assert stored_revision(engine) is None  # a new store has no version table
+    upgrade_to_head(engine)
+    assert stored_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    engine = create_db_engine(url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    # A fresh interpreter: this one has imported Alembic already.
+    check = ("import sys\n"
+             "from desktop.store.db import create_db_engine\n"
+             "from desktop.store.migrate import upgrade_to_head\n"
+             f"assert upgrade_to_head(create_db_engine({url!r})) is False\n"
+             "assert 'alembic' not in sys.modules, 'alembic was imported'\n")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2], check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_models_match_migrations(tmp_path: Path) -> None:

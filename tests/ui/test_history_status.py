@@ -45,5 +45,7 @@ def test_closing_stops_a_running_check(qtbot: Any, desk_services: AppServices, d
     with pytest.raises(CheckStoppedError):
         audit.verify(stop=lambda: True)  # the walk checks the flag at its first entry, then every 10,000
     window: MainWindow = open_window(qtbot, desk_services, desk_settings)
+    # The check starts once the queue has been painted (desktop/ui/first_paint.py).
+    qtbot.waitUntil(lambda: window.history_status.state != "unknown", timeout=5000)
     window.close()
     assert window.history_status.state in ("checking", "intact")

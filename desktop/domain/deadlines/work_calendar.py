@@ -22,9 +22,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from holidays.constants import PUBLIC
-from holidays.countries.china import China
-
 from desktop.domain.deadlines.calendar_year import CalendarYear
 from desktop.domain.deadlines.names import festival_codes, festival_name, weekday_name
 from desktop.i18n import _
@@ -52,6 +49,10 @@ class _YearData:
 
 
 def _china(years: Iterable[int]) -> Any:
+    # Imported on first use: holidays.countries loads every country's module (0.1-0.4 s at start-up).
+    from holidays.constants import PUBLIC
+    from holidays.countries.china import China
+
     # holidays' constructor carries no annotations; its result is a dict-like of date -> label.
     return China(years=years, language="en_US", categories=(PUBLIC,))  # type: ignore[no-untyped-call]
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.formatting import fmt_datetime
 from desktop.i18n import N_, _
 from desktop.law import Citation, Grade, Suggestion, grade_label
-from desktop.services.citations import StoredCitation
+from desktop.services.case_reads import StoredCitation
 from desktop.ui.widgets.list_table import AnyIndex, ListTableModel
 
 # Amber like the "due soon" look: secondary text is usable, but only with care.

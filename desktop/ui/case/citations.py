@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import _
 from desktop.law import Citation, LawIndex, Suggestion
 from desktop.services.app import AppServices
+from desktop.services.case_reads import StoredCitation
 from desktop.services.errors import ServiceError
 from desktop.services.records import ComplaintRecord
 from desktop.ui.case.citation_models import CitationsModel, SuggestionsModel
@@ -109,19 +110,20 @@ class CitationsTab(QWidget):
         self._update_notes()
 
     # -- loading ---------------------------------------------------------------------------
-    def reload(self, record: ComplaintRecord | None) -> None:
-        """Show the stored citations of ``record`` and the articles suggested for it."""
+    def reload(self, record: ComplaintRecord | None, stored: list[StoredCitation] | None = None) -> None:
+        """Show the stored citations of ``record`` (read now unless given) and the articles suggested for it."""
         self.record = record
         if record is None:
             self.model.set_items([])
             self.suggestions.set_items([])
             self._update_notes()
             return
-        try:
-            stored = self.services.citations.list(record.number)
-        except ServiceError as error:
-            self.note.setText(str(error))
-            return
+        if stored is None:
+            try:
+                stored = self.services.citations.list(record.number)
+            except ServiceError as error:
+                self.note.setText(str(error))
+                return
         self.model.set_items(stored)
         cited = {(s.citation.statute_key, s.citation.article) for s in stored}
         self.suggestions.set_items(self._suggest(record, cited))

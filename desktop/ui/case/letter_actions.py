@@ -40,7 +40,6 @@ from desktop.ui.case.letter_work import (
 from desktop.ui.case.passphrase import PassphraseDialog
 from desktop.ui.letters.preview_dialog import LetterPreviewDialog
 from desktop.ui.letters.signature_dialog import SignatureDialog
-from desktop.ui.letters.verify_dialog import VerifyLetterDialog
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets.flow_layout import flow_row
 
@@ -312,6 +311,9 @@ class LetterActions(QWidget):
         self.preview_shown.emit(dialog)
 
     def verify_letter(self) -> None:
+        # Verification brings the PDF reader and cryptography: loaded on use, not with the case view.
+        from desktop.ui.letters.verify_dialog import VerifyLetterDialog
+
         try:
             VerifyLetterDialog.ask(self, sessions=self.services.sessions)
         except (OSError, LetterError) as error:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 
 from desktop.letters.content import LetterContent, LetterLanguage, letter_fingerprint
-from desktop.letters.metadata import LetterMetadata
 from desktop.services.letters import LetterRecord
 
 # Letters go to the customer in Chinese whatever language the agent's screen uses.
@@ -55,6 +54,10 @@ def is_first_signing(signer: str) -> bool:
 
 def embedded_fingerprint(pdf: bytes) -> str | None:
     """The content fingerprint the renderer wrote into the PDF's keywords (kept by signing)."""
+    # The metadata module reads reportlab's PDF parts: loaded when a letter is looked at, not when the
+    # case view is built at start-up.
+    from desktop.letters.metadata import LetterMetadata
+
     data = QByteArray(pdf)
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import _
-from desktop.letters.keys import passphrase_problem
 
 
 class PassphraseDialog(QDialog):
@@ -62,6 +61,9 @@ class PassphraseDialog(QDialog):
         self._check()
 
     def _check(self) -> None:
+        # The key module brings cryptography (0.1-0.2 s): loaded with this dialog, not with the case view.
+        from desktop.letters.keys import passphrase_problem
+
         problem = ""
         if not self.passphrase.text():
             problem = _("The passphrase must not be empty.")

@@ -32,6 +32,7 @@ from desktop.formatting import fmt_datetime
 from desktop.i18n import _
 from desktop.law import Citation
 from desktop.services.app import AppServices
+from desktop.services.case_reads import CaseFile
 from desktop.services.drafts import CASE_EDIT, DraftStore
 from desktop.services.errors import ConcurrentEditError, ServiceError
 from desktop.services.records import ComplaintRecord
@@ -156,14 +157,16 @@ class CaseView(QWidget):
     # -- showing ---------------------------------------------------------------------------
     def show_case(self, number: str) -> None:
         try:
-            record = self.services.complaints.get(number)
+            # Record, history and citations in one read (one transaction): the desk's most frequent read.
+            case_file = self.services.complaints.open_case(number)
         except ServiceError as error:
             self.message.show_message(str(error))
             return
         self._clear_messages()
-        self._load(record)
+        self._load(case_file.record, case_file)
 
-    def _load(self, record: ComplaintRecord) -> None:
+    def _load(self, record: ComplaintRecord, case_file: CaseFile | None = None) -> None:
+        """Show ``record``; history and citations come from ``case_file`` when it was just read with it."""
         self.record = record
         try:
             self.deadline = self.services.complaints.reply_deadline(record)
@@ -176,8 +179,12 @@ class CaseView(QWidget):
             tab.load(record)
             tab.set_editable(status not in READ_ONLY_STATUSES)
             tab.clear_errors()
-        self.timeline.show_events(self.services.complaints.events(record.number))
-        self.citations.reload(record)
+        if case_file is None:
+            self.timeline.show_events(self.services.complaints.events(record.number))
+            self.citations.reload(record)
+        else:
+            self.timeline.show_events(case_file.events)
+            self.citations.reload(record, case_file.citations)
         self.letters.show_case(record)
         self._loaded = self.screen_values()
         self.setEnabled(True)

@@ -45,6 +45,9 @@ class CodePicker(QComboBox):
         # The deadline preview follows as soon as the typed text names exactly one choice.
         self.typed_line().textEdited.connect(self._emit_code)
         self._last_emitted: str | None = None
+        # Pinyin keys need pypinyin's dictionaries (half a second to load): they are added when the
+        # picker first takes the focus, before anything can be typed, not while the desk starts.
+        self._pinyin_ready = False
         self.retranslate()
 
     def typed_line(self) -> QLineEdit:
@@ -58,11 +61,22 @@ class CodePicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         self._matcher = ChoiceMatcher(self._codes, self._label_for, self._words)
-        for index, choice in enumerate(self._matcher.choices):
+        for choice in self._matcher.choices:
             self.addItem(choice.label, choice.code)
-            self.setItemData(index, choice.search_text(), SEARCH_ROLE)
+        self._set_search_texts()
         self.blockSignals(False)
         self.set_code(current)
+
+    def _set_search_texts(self) -> None:
+        for index, choice in enumerate(self._matcher.choices):
+            text = choice.search_text() if self._pinyin_ready else choice.search_text(with_pinyin=False)
+            self.setItemData(index, text, SEARCH_ROLE)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        if not self._pinyin_ready:
+            self._pinyin_ready = True
+            self._set_search_texts()
+        super().focusInEvent(event)
 
     def codes(self) -> list[str]:
         return list(self._codes)

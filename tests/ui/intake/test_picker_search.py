@@ -39,3 +39,16 @@ def test_the_completer_pop_up_offers_pinyin_matches(make_form: Callable[[], Inta
     qtbot.waitUntil(lambda: completer.completionCount() == 1, timeout=2000)
     assert completer.currentCompletion() or completer.completionModel().index(0, 0).data(
         Qt.ItemDataRole.DisplayRole) == "携号转网"
+
+
+def test_pinyin_joins_the_search_texts_when_the_picker_takes_the_focus(make_form: Callable[[], IntakeForm],
+                                                                       qtbot: QtBot) -> None:
+    """Start-up does not load pypinyin's dictionaries; the first focus on a picker does, before any typing."""
+    form = make_form()
+    picker = form.fields.pickers["category"]
+    billing = picker.findData("billing")
+    assert "zfzy" not in picker.itemData(billing, SEARCH_ROLE)
+    assert picker.matching_codes("计费") == ["billing"]  # everyday words work without pinyin
+    picker.setFocus()
+    qtbot.waitUntil(picker.hasFocus, timeout=2000)
+    assert "zfzy" in picker.itemData(billing, SEARCH_ROLE)

@@ -1,0 +1,60 @@
+"""Start-up work queued for after the first paint waits for it, and runs once the view is on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView
+
+from desktop.services.app import AppServices
+from desktop.settings import Settings
+from desktop.ui.first_paint import AfterFirstPaint
+from desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no size hints
+
+
+def test_work_waits_for_the_loaded_view_to_paint(qtbot: Any) -> None:
+    model = QStandardItemModel(0, 1)
+    view = QTableView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    ran: list[str] = []
+    after = AfterFirstPaint(view.viewport(), lambda: model.rowCount() > 0)
+    after.call(lambda: ran.append("history check"))
+    view.show()
+    qtbot.waitExposed(view)
+    view.viewport().repaint()  # painted, but nothing loaded yet: not the first screen
+    qtbot.wait(20)
+    assert ran == [] and not after.done
+    model.appendRow(QStandardItem("TS-20260101-0001"))
+    view.viewport().repaint()
+    qtbot.waitUntil(lambda: ran == ["history check"], timeout=2000)
+    after.call(lambda: ran.append("later"))  # queued after the paint: runs in the next loop turn
+    qtbot.waitUntil(lambda: ran == ["history check", "later"], timeout=2000)
+
+
+def test_the_desk_checks_the_history_only_once_its_queue_is_painted(qtbot: Any, desk_services: AppServices,
+                                                                   desk_settings: Settings) -> None:
+    window = MainWindow(desk_services, desk_settings, background=False)
+    qtbot.addWidget(window)
+    assert window.history_status.state == "unknown"  # built, not yet shown: nothing started
+    window.show()
+    qtbot.waitUntil(lambda: window.after_first_paint.done, timeout=5000)
+    qtbot.waitUntil(lambda: window.history_status.state == "intact", timeout=10000)
+
+
+def test_the_desk_builds_its_deadline_clock_after_the_first_paint(qtbot: Any, desk_services: AppServices,
+                                                                   desk_settings: Settings) -> None:
+    """Sign-in builds no clock; the desk (background work on) builds it on a worker once painted."""
+    desk_services.shared.invalidate()
+    before = desk_services.shared.reloads
+    window = MainWindow(desk_services, desk_settings)
+    qtbot.addWidget(window)
+    assert desk_services.shared.reloads == before
+    window.show()
+    qtbot.waitUntil(lambda: desk_services.shared.reloads == before + 1, timeout=10000)
+    window.runner.wait()
+    window.close()

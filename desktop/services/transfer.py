@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Integer, cast, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Status
@@ -109,6 +109,15 @@ def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
         counters = counters.with_for_update()
     existing = {d: last for d, last in session.execute(counters)}
     last = dict(existing)
+    # A counter behind its day's stored numbers (a store restored or loaded by other tools) would
+    # hand out a number that exists. Publishing cannot refuse a row any more, so the numbers
+    # are made free here: each day continues after the highest number stored for it.
+    highest = func.max(cast(func.substr(Complaint.number, 13), Integer))
+    for day in sorted(days):
+        stored = session.execute(select(highest).where(Complaint.number >= f"TS-{day}-",
+                                                      Complaint.number < f"TS-{day}.")).scalar_one()
+        if stored is not None and stored > last.get(day, 0):
+            last[day] = int(stored)
     for row in rows:
         if row.number is not None:
             day, serial = row.number[3:11], int(row.number[12:])

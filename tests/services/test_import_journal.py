@@ -157,3 +157,21 @@ def test_other_seats_write_between_batches(services: AppServices, db_url: str, t
     assert "error" not in outcome, outcome.get("error")
     assert counts(services)[0] == 6000
     assert committed >= 3 and locked == 0, (committed, locked)
+
+
+def test_a_counter_behind_the_stored_numbers_never_hands_out_a_taken_number(services: AppServices,
+                                                                              tmp_path: Path) -> None:
+    """A restored store whose day counter lags its complaints: publishing could not refuse the row."""
+    from sqlalchemy import update
+
+    from desktop.store.models import NumberSequence
+
+    services.complaints.create(services.actor, {
+        "received_at": "2025-06-03 09:15", "channel": "hotline", "category": "billing", "customer_name": "王五",
+        "phone": "13700001234", "description": "多扣费", "demand": "退费"})
+    with services.sessions.begin() as session:
+        session.execute(update(NumberSequence).values(last=0))
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + "2025-06-03 10:00,hotline,billing,赵六,13700001235,多扣费,退费\n", encoding="utf-8")
+    assert import_file(services.sessions, services.complaints, services.actor, path).numbers == ["TS-20250603-0002"]
+    assert counts(services) == (2, 2, 0, 0)

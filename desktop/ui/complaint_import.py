@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.work_limit import WorkTimeoutError
 from desktop.i18n import N_, _
 from desktop.services.app import AppServices
 from desktop.services.import_read import ImportRejectedError
@@ -123,7 +124,7 @@ class ImportDialog(QDialog):
         self.finished_ok = False
         self.bar.hide()
         self.cancel.hide()
-        if isinstance(error, ImportCancelledError):
+        if isinstance(error, ImportCancelledError | WorkTimeoutError):
             self.stage.setText(str(error))
         elif isinstance(error, ImportRejectedError):
             lines = [str(problem) for problem in error.errors]

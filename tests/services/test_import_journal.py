@@ -66,6 +66,12 @@ def test_import_is_batched_chained_and_counted(services: AppServices, tmp_path: 
         assert session.execute(received).scalar_one() == 1200
         job = session.execute(select(ImportJob)).scalar_one()
         assert (job.state, job.published, job.file_name) == ("done", 1200, "big.csv")
+    # The publishing connection's settings (synchronous=NORMAL, a large cache) do not outlive it:
+    # every pooled connection commits with FULL again.
+    with services.engine.connect() as first, services.engine.connect() as second:
+        for connection in (first, second):
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
 
 
 def test_crash_while_staging_leaves_nothing(db_url: str, tmp_path: Path) -> None:

@@ -70,6 +70,14 @@ class ImportCancelledError(Exception):
         super().__init__(_("The import was cancelled; nothing was stored."))
 
 
+class ImportInterruptedError(Exception):
+    """Publishing failed part-way (the database went away, the disk filled): finished at the next open."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(_("The import stopped while adding the complaints ({reason}). It is completed "
+                           "automatically the next time the store is opened.").format(reason=reason))
+
+
 class ImportLostError(Exception):
     """Another process discarded this import as abandoned (e.g. the PC slept for a long time)."""
 
@@ -189,10 +197,28 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+# Imports this process is running right now (the desk runs them on a worker thread): any other
+# entry of this process was left by an import that failed part-way, and may be finished.
+_RUNNING: set[int] = set()
+
+
 def _abandoned(job: ImportJob, now: datetime) -> bool:
-    if job.host == socket.gethostname() and not _process_alive(job.pid):
-        return True
+    if job.host == socket.gethostname():
+        if job.pid == os.getpid():
+            return job.id not in _RUNNING
+        if not _process_alive(job.pid):
+            return True
     return now - job.heartbeat_at > STALE_AFTER
+
+
+@contextmanager
+def running(job_id: int) -> Iterator[None]:
+    """Mark ``job_id`` as being worked on by this process (recovery leaves it alone meanwhile)."""
+    _RUNNING.add(job_id)
+    try:
+        yield
+    finally:
+        _RUNNING.discard(job_id)
 
 
 @contextmanager
@@ -396,6 +422,18 @@ def _take_over(sessions: sessionmaker[Session], job: ImportJob) -> bool:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _recover(sessions: sessionmaker[Session], job: ImportJob, batching: Batching, progress: Progress | None,
+             done: list[Recovered]) -> None:
+    if job.state == STAGING:
+        discard(sessions, job.id)
+        done.append(Recovered(job.id, job.file_name, DISCARDED, job.row_count))
+        log.warning("import %s (%s) was cut off while staging: discarded", job.id, job.file_name)
+    else:
+        publish(sessions, job.id, clock=WriteClock(), batching=batching, progress=progress)
+        done.append(Recovered(job.id, job.file_name, "published", job.row_count))
+        log.warning("import %s (%s) was cut off while publishing: completed", job.id, job.file_name)
+
+
 def recover_imports(sessions: sessionmaker[Session], *, batching: Batching | None = None,
                     progress: Progress | None = None) -> list[Recovered]:
     """Finish what dead imports left: discard those still staging, roll forward those publishing."""
@@ -405,14 +443,11 @@ def recover_imports(sessions: sessionmaker[Session], *, batching: Batching | Non
     for job in pending_imports(sessions):
         if not _abandoned(job, now) or not _take_over(sessions, job):
             continue
-        if job.state == STAGING:
-            discard(sessions, job.id)
-            done.append(Recovered(job.id, job.file_name, DISCARDED, job.row_count))
-            log.warning("import %s (%s) was cut off while staging: discarded", job.id, job.file_name)
-        else:
-            publish(sessions, job.id, clock=WriteClock(), batching=batching, progress=progress)
-            done.append(Recovered(job.id, job.file_name, "published", job.row_count))
-            log.warning("import %s (%s) was cut off while publishing: completed", job.id, job.file_name)
+        _RUNNING.add(job.id)
+        try:
+            _recover(sessions, job, batching, progress, done)
+        finally:
+            _RUNNING.discard(job.id)
     # Rows a discard left behind (its process died while deleting them).
     with sessions() as session:
         leftovers = session.execute(

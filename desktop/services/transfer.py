@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Integer, cast, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Status
@@ -36,12 +37,15 @@ from desktop.services.complaints import ComplaintService, rule_code_for, utc_now
 from desktop.services.import_journal import (
     Batching,
     ImportCancelledError,
+    ImportInterruptedError,
     StoredImport,
     WriteClock,
     begin_publishing,
+    discard,
     open_journal,
     publish,
     recover_imports,
+    running,
     stage_rows,
 )
 from desktop.services.import_read import (
@@ -248,10 +252,20 @@ def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, ac
     # time-ordered indexes and few per-day statistics rows (a file in no order would touch all of them
     # in every batch). The numbers were allocated in file order above and stay as they are.
     values.sort(key=lambda value: value["received_at"])
-    stage_rows(sessions, job_id, values, clock=clock, batching=batching, progress=progress, should_stop=should_stop)
-    del values  # the staged copy is what is published
-    begin_publishing(sessions, job_id, clock)
-    publish(sessions, job_id, clock=clock, batching=batching, progress=progress)
+    with running(job_id):
+        stage_rows(sessions, job_id, values, clock=clock, batching=batching, progress=progress,
+                   should_stop=should_stop)
+        del values  # the staged copy is what is published
+        try:
+            begin_publishing(sessions, job_id, clock)
+        except BaseException:
+            discard(sessions, job_id, clock=clock)  # still staging: nothing was published
+            raise
+        try:
+            publish(sessions, job_id, clock=clock, batching=batching, progress=progress)
+        except (SQLAlchemyError, OSError) as error:
+            # Part of the file is in the store; the rest is staged and the journal says "publishing".
+            raise ImportInterruptedError(str(getattr(error, "orig", None) or error).splitlines()[0]) from error
     return StoredImport(numbers, clock)
 
 

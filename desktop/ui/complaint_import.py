@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.work_limit import WorkTimeoutError
 from desktop.i18n import N_, _
 from desktop.services.app import AppServices
+from desktop.services.import_journal import ImportInterruptedError
 from desktop.services.import_read import ImportRejectedError
 from desktop.services.transfer import ImportCancelledError, ImportSummary, import_file
 from desktop.ui.tasks import TaskRunner
@@ -124,7 +125,7 @@ class ImportDialog(QDialog):
         self.finished_ok = False
         self.bar.hide()
         self.cancel.hide()
-        if isinstance(error, ImportCancelledError | WorkTimeoutError):
+        if isinstance(error, ImportCancelledError | ImportInterruptedError | WorkTimeoutError):
             self.stage.setText(str(error))
         elif isinstance(error, ImportRejectedError):
             lines = [str(problem) for problem in error.errors]

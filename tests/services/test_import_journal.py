@@ -181,3 +181,27 @@ def test_a_counter_behind_the_stored_numbers_never_hands_out_a_taken_number(serv
     path.write_text(HEADER + "2025-06-03 10:00,hotline,billing,赵六,13700001235,多扣费,退费\n", encoding="utf-8")
     assert import_file(services.sessions, services.complaints, services.actor, path).numbers == ["TS-20250603-0002"]
     assert counts(services) == (2, 2, 0, 0)
+
+
+def test_failure_while_publishing_in_a_living_process_is_completed_at_the_next_open(db_url: str,
+                                                                                    tmp_path: Path) -> None:
+    """The desk stays open after a failed import: its own cut-off import is finished on the next open."""
+    app = open_as(db_url, "tester", role="admin", display_name="测试员")
+
+    def progress(stage: str, done: int, _total: int) -> None:
+        if stage == "publish" and done >= 300:
+            raise RuntimeError("simulated failure between two batches")
+
+    try:
+        with pytest.raises(RuntimeError):
+            import_file(app.sessions, app.complaints, app.actor, big_file(tmp_path, 1000), batching=SMALL,
+                        progress=progress)
+        published = counts(app)
+        assert 300 <= published[0] < 1000 and published[3] == 1  # part-way, journal still "publishing"
+    finally:
+        app.close()
+    again = open_as(db_url, "tester", role="admin")  # same process, next open
+    try:
+        assert counts(again) == (1000, 1000, 0, 0) and chain_intact(again)
+    finally:
+        again.close()

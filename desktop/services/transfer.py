@@ -180,14 +180,17 @@ class _Deadlines:
     builds a translated trace that the import does not keep."""
 
     def __init__(self, complaints: ComplaintService) -> None:
-        self._complaints = complaints
+        # Read once: the rules and the calendar are revalidated against the store on every access
+        # (a query each), and the whole import is one operation under one set of them.
+        self._rules = complaints.rules
+        self._calendar = complaints.calendar
         self._cache: dict[tuple[str, datetime], Deadline] = {}
 
     def __call__(self, rule: str, start: datetime) -> Deadline:
         key = (rule, start)
         found = self._cache.get(key)
         if found is None:
-            found = compute_deadline(self._complaints.rules[rule], start, self._complaints.calendar)
+            found = compute_deadline(self._rules[rule], start, self._calendar)
             self._cache[key] = found
         return found
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,7 @@ from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
 from desktop.services.identity import IdentityService, SignInError
-from desktop.services.import_journal import recover_imports
+from desktop.services.import_journal import Recovered, recover_imports
 from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
 from desktop.services.privacy import PersonalDataService
@@ -53,6 +53,7 @@ class Store:
     site: SiteSettingsService
     recorder: ChangeRecorder  # writes the change log every seat's feed reads
     analysed_at_open: bool = False  # planner statistics were missing or stale and were taken
+    recovered_imports: list[Recovered] = field(default_factory=list)  # finished or discarded at open
 
     @classmethod
     def open(cls, url: str | None = None, *, configured_url: str | None = None) -> Store:
@@ -68,9 +69,10 @@ class Store:
         sessions = make_session_factory(engine)
         recorder = ChangeRecorder(new_origin())
         recorder.install(sessions)
-        _finish_cut_off_imports(sessions)
+        recovered = _finish_cut_off_imports(sessions)
         return cls(url=resolved, engine=engine, sessions=sessions, identity=IdentityService(sessions),
-                   site=SiteSettingsService(sessions), recorder=recorder, analysed_at_open=analysed)
+                   site=SiteSettingsService(sessions), recorder=recorder, analysed_at_open=analysed,
+                   recovered_imports=recovered)
 
     def sign_in(self, login: str, password: str) -> AppServices:
         """The services acting for ``login`` (``SignInError`` when refused; the store stays open)."""
@@ -81,14 +83,15 @@ class Store:
         self.engine.dispose()
 
 
-def _finish_cut_off_imports(sessions: sessionmaker[Session]) -> None:
+def _finish_cut_off_imports(sessions: sessionmaker[Session]) -> list[Recovered]:
     """An import its process left behind: discarded while staging, completed once publishing."""
     try:
-        recover_imports(sessions)
+        return recover_imports(sessions)
     except SQLAlchemyError:
         # E.g. a PostgreSQL seat whose grants may not publish another user's rows: the importer's
         # own seat or an administrator's finishes it at their next open.
         log.exception("could not finish an interrupted import now")
+        return []
 
 
 @dataclass

@@ -205,3 +205,20 @@ def test_failure_while_publishing_in_a_living_process_is_completed_at_the_next_o
         assert counts(again) == (1000, 1000, 0, 0) and chain_intact(again)
     finally:
         again.close()
+
+
+def test_db_imports_command_reports_what_it_finished(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from desktop.cli.main import main
+    from tests.accounts import cli_account
+
+    cli_account(monkeypatch, db_url)  # the tester account, before the crash (opening the store recovers)
+    crash(db_url, big_file(tmp_path, 600), "publish", 200)
+    assert main(["--db", db_url, "db", "imports", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(r["outcome"], r["rows"], r["file_name"]) for r in report["recovered"]] == [("published", 600, "big.csv")]
+    assert report["running"] == []
+    assert main(["--db", db_url, "db", "imports"]) == 0
+    assert "没有" in capsys.readouterr().out  # nothing left: said in the user's language

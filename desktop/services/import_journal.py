@@ -130,6 +130,7 @@ class Batching:
 class StoredImport:
     numbers: list[str]
     clock: WriteClock = field(default_factory=WriteClock)
+    seconds: dict[str, float] = field(default_factory=dict)  # prepare, stage, publish: wall-clock time
 
 
 # -- the staged payload --------------------------------------------------------------------------

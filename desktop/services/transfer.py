@@ -10,9 +10,10 @@ records between the two without touching either.
 from __future__ import annotations
 
 import csv
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -79,10 +80,12 @@ class ImportSummary:
     format: str
     longest_write: float = 0.0  # seconds: the longest write transaction (BEGIN to end of COMMIT)
     transactions: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase: check, prepare, stage, publish
 
     def to_json(self) -> dict[str, Any]:
         return {"imported": len(self.numbers), "encoding": self.encoding, "format": self.format,
                 "longest_write_ms": round(self.longest_write * 1000), "write_transactions": self.transactions,
+                "seconds": {phase: round(value, 1) for phase, value in self.seconds.items()},
                 "numbers": self.numbers}
 
 
@@ -93,12 +96,14 @@ def import_file(sessions: sessionmaker[Session], complaints: ComplaintService, a
 
     ``should_stop`` is asked between batches until publishing starts (``ImportCancelledError``).
     """
+    started = time.perf_counter()
     parsed = parse_file(path, now=utc_now(), encoding=encoding, fmt=fmt,
                         progress=(lambda n: progress("check", n, 0)) if progress else None)
+    checked = time.perf_counter() - started
     stored = store_rows(sessions, complaints, actor, parsed.rows, note=_("Imported from {name}.").format(
         name=path.name), file_name=path.name, progress=progress, should_stop=should_stop, batching=batching)
     return ImportSummary(stored.numbers, parsed.encoding, parsed.format, stored.clock.longest,
-                         stored.clock.transactions)
+                         stored.clock.transactions, {"check": checked, **stored.seconds})
 
 
 def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
@@ -234,6 +239,8 @@ def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, ac
     transaction. Cancelling (``should_stop``) is honoured until publishing starts.
     """
     batching = batching or Batching()
+    phase = time.perf_counter()
+    seconds: dict[str, float] = {}
     recover_imports(sessions, batching=batching)  # an earlier import cut off: finish or discard it first
     now = utc_now()
     with sessions() as session:
@@ -255,10 +262,12 @@ def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, ac
     # time-ordered indexes and few per-day statistics rows (a file in no order would touch all of them
     # in every batch). The numbers were allocated in file order above and stay as they are.
     values.sort(key=lambda value: value["received_at"])
+    seconds["prepare"], phase = time.perf_counter() - phase, time.perf_counter()
     with running(job_id):
         stage_rows(sessions, job_id, values, clock=clock, batching=batching, progress=progress,
                    should_stop=should_stop)
         del values  # the staged copy is what is published
+        seconds["stage"], phase = time.perf_counter() - phase, time.perf_counter()
         try:
             begin_publishing(sessions, job_id, clock)
         except BaseException:
@@ -269,7 +278,8 @@ def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, ac
         except (SQLAlchemyError, OSError) as error:
             # Part of the file is in the store; the rest is staged and the journal says "publishing".
             raise ImportInterruptedError(str(getattr(error, "orig", None) or error).splitlines()[0]) from error
-    return StoredImport(numbers, clock)
+    seconds["publish"] = time.perf_counter() - phase
+    return StoredImport(numbers, clock, seconds)
 
 
 # -- export ------------------------------------------------------------------------------------------

@@ -251,6 +251,7 @@ def test_import_summary_names_the_encoding_and_big5_is_not_mojibake(cli: str, tm
     summary = json.loads(capsys.readouterr().out)
     assert summary["encoding"] == "Big5"
     assert summary["write_transactions"] >= 4 and 0 <= summary["longest_write_ms"] < 5000
+    assert set(summary["seconds"]) == {"check", "prepare", "stage", "publish"}
     assert main(["complaint", "show", summary["numbers"][0], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["customer_name"] == "張**"  # masked on screen…
     assert main(["complaint", "show", summary["numbers"][0], "--reveal", "customer_name", "--reason", "核对姓名",

@@ -15,3 +15,13 @@ def resident_mb() -> tuple[float, float]:
             if key in values:
                 values[key] = int(line.split()[1]) / 1024
     return round(values["VmRSS"], 1), round(values["VmHWM"], 1)
+
+
+def reset_peak() -> bool:
+    """Start the peak (VmHWM) again from the current resident size, so one step's peak can be read
+    on its own (Linux: ``clear_refs`` 5). False where that is not possible; the peak then covers the process."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True

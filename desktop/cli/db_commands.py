@@ -16,6 +16,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                               "schema owner with CREATEROLE, or a superuser)"))
     setup.add_argument("--json", action="store_true", help=_("print JSON"))
     setup.set_defaults(handler=handle_grant_setup)
+    imports = commands.add_parser(
+        "imports", help=_("finish imports cut off part-way (done at every open too) and list any still running"))
+    imports.add_argument("--json", action="store_true", help=_("print JSON"))
+    imports.set_defaults(handler=handle_imports)
+
+
+def handle_imports(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.services.import_journal import pending_imports
+
+    services = ctx.services()  # opening the store finishes or discards what dead imports left
+    recovered = ctx.store().recovered_imports
+    pending = pending_imports(services.sessions)
+    lines = [_("{file}: completed ({rows} complaints), it had been cut off while adding them.").format(
+                 file=r.file_name, rows=r.rows) if r.outcome == "published"
+             else _("{file}: discarded, it had been cut off before any complaint was added.").format(file=r.file_name)
+             for r in recovered]
+    lines += [_("{file}: still running on {host} ({state}, {published} of {rows}).").format(
+                  file=job.file_name, host=job.host, state=job.state, published=job.published, rows=job.row_count)
+              for job in pending]
+    ctx.emit({"recovered": [r.__dict__ for r in recovered],
+              "running": [{"id": job.id, "file": job.file_name, "state": job.state, "host": job.host,
+                           "pid": job.pid, "published": job.published, "rows": job.row_count} for job in pending]},
+             "\n".join(lines) or _("No import was cut off; none is running."))
+    return 0
 
 
 def handle_grant_setup(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench = subparsers.add_parser("bench", help=_("measure the store against plain sqlite3"))
     bench.add_argument("--rows", type=int, default=100_000)
     bench.add_argument("--repeat", type=int, default=30, help=_("runs per figure (the median is reported)"))
+    bench.add_argument("--export", action="store_true",
+                       help=_("also export every complaint as CSV and XLSX (time, size, peak memory; slow)"))
     bench.add_argument("--json", action="store_true", help=_("print JSON"))
     bench.set_defaults(handler=handle_bench)
 
@@ -66,12 +69,17 @@ def handle_bench(args: argparse.Namespace, ctx: CliContext) -> int:
     url = ctx.db_url or f"sqlite:///{Path('bench-data').resolve().as_posix()}/bench-{args.rows}.sqlite3"
     if not url.startswith(("sqlite:///", "postgresql")):
         raise CliError(_("The benchmark runs on a SQLite file or a PostgreSQL database."))
-    result = run_bench(url, args.rows, repeat=args.repeat, progress=_progress(args.rows))  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory(prefix="complaint-desk-bench-") as folder:
+        result = run_bench(url, args.rows, repeat=args.repeat, progress=_progress(args.rows),  # type: ignore[arg-type]
+                           export_to=Path(folder) if args.export else None)
     lines = [f"{result['dialect']}, rows: {result['rows']}, peak RSS {result['peak_rss_mb']} MB",
              *(f"maintenance: {step}" for step in result["maintenance"])]
     for figure in result["figures"]:
         raw = "" if figure["raw_ms"] is None else f"   raw {figure['raw_ms']:9.3f} ms   ratio {figure['ratio']:.2f}"
         flag = "" if figure["within_target"] in (None, True) else "   OVER TARGET"
         lines.append(f"{figure['name']:<26} app {figure['app_ms']:9.3f} ms{raw}{flag}")
+        if "file_mb" in figure:  # an export: how big, and what it cost in memory
+            lines.append(f"{'':<26} {figure['rows']} rows, {figure['file_mb']} MB, "
+                         f"RSS {figure['rss_before_mb']} MB before, peak {figure['peak_rss_mb']} MB")
     ctx.emit(result, "\n".join(lines))
     return 0

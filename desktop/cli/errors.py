@@ -36,9 +36,11 @@ def expected_message(error: BaseException) -> str | None:
     from desktop.domain.deadlines.rules import RuleConfigError
     from desktop.domain.intake import IntakeError
     from desktop.domain.validation import FieldError
+    from desktop.domain.work_limit import WorkTimeoutError
     from desktop.domain.workflow import IllegalTransitionError, MissingReasonError
     from desktop.law.loader import PackValidationError
     from desktop.services.errors import ServiceError
+    from desktop.services.import_journal import ImportCancelledError, ImportInterruptedError, ImportLostError
     from desktop.services.import_read import ImportRejectedError
     from desktop.store.db import DatabaseUrlError
 
@@ -47,7 +49,8 @@ def expected_message(error: BaseException) -> str | None:
     if isinstance(error, PackValidationError):
         return _("The law pack is invalid: {problems}").format(problems="; ".join(error.problems))
     if isinstance(error, CliError | ServiceError | FieldError | IllegalTransitionError | MissingReasonError
-                  | CalendarError | RuleConfigError | DatabaseUrlError | ImportRejectedError):
+                  | CalendarError | RuleConfigError | DatabaseUrlError | ImportRejectedError | ImportCancelledError
+                  | ImportLostError | ImportInterruptedError | WorkTimeoutError):
         return str(error)
     if isinstance(error, OperationalError | DBAPIError) and _is_connection_problem(error):
         reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else ""

@@ -7,7 +7,8 @@ import time
 
 from desktop.i18n import N_, _
 
-_STAGES = {"check": N_("Checking"), "store": N_("Storing"), "export": N_("Exporting")}
+_STAGES = {"check": N_("Checking"), "store": N_("Storing"), "stage": N_("Staging"), "publish": N_("Publishing"),
+           "export": N_("Exporting")}
 
 
 class TerminalProgress:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 from desktop.cli.context import CliContext, CliError
 from desktop.cli.errors import say
@@ -15,7 +18,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.export_policy import authorize_export, export_complaints
 from desktop.services.import_read import encoding_names
 from desktop.services.permissions import case_scope
-from desktop.services.transfer import ImportRejectedError, count_complaints, import_file
+from desktop.services.transfer import ImportCancelledError, ImportRejectedError, count_complaints, import_file
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,14 +42,54 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     exporter.set_defaults(handler=handle_export)
 
 
+class _Interrupt:
+    """Ctrl+C during an import: a request to stop, honoured between batches until publishing starts.
+
+    (A KeyboardInterrupt in the middle of a batch would only be rolled back or rolled forward at the
+    next open; asking between batches ends the import cleanly and says which it was.)
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.publishing = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+        if self.publishing:
+            say(_("The import is being published and will be completed; it can no longer be cancelled."))
+
+    def should_stop(self) -> bool:
+        return self.requested
+
+
 def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.file.is_file():
         raise CliError(_("No such file: {path}").format(path=args.file))
     services = ctx.services()
     progress = TerminalProgress(_("Importing"))
+
+    def report(stage: str, done: int, total: int) -> None:
+        interrupt.publishing = interrupt.publishing or stage == "publish"
+        progress.update(stage, done, total)
+
     try:
-        summary = import_file(services.sessions, services.complaints, services.actor, args.file,
-                              encoding=args.encoding, fmt=args.format, progress=progress.update)
+        with _Interrupt() as interrupt:
+            summary = import_file(services.sessions, services.complaints, services.actor, args.file,
+                                  encoding=args.encoding, fmt=args.format, progress=report,
+                                  should_stop=interrupt.should_stop)
+    except ImportCancelledError as error:
+        progress.finish()
+        raise CliError(str(error)) from None
     except ImportRejectedError as error:
         progress.finish()
         for problem in error.errors:
@@ -56,7 +99,9 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(str(error)) from None
     progress.finish()
     ctx.emit(summary.to_json(), _("Imported {count} complaints ({format}, {encoding}).").format(
-        count=len(summary.numbers), format=summary.format.upper(), encoding=summary.encoding))
+        count=len(summary.numbers), format=summary.format.upper(), encoding=summary.encoding) + " " + _(
+        "{transactions} write transactions; the longest held the database for {ms} ms.").format(
+        transactions=summary.transactions, ms=round(summary.longest_write * 1000)))
     return 0
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.codes import Category
+from desktop.domain.work_limit import WorkDeadline
 from desktop.i18n import _
 from desktop.law.model import (
     Article,
@@ -85,7 +86,7 @@ def _check_date(value: Any, where: str, problems: list[str]) -> None:
 
 
 def _check_checksums(folder: Path, manifest: dict[str, Any], expected_names: set[str],
-                     problems: list[str]) -> None:
+                     problems: list[str], check: Callable[[], None]) -> None:
     checksums = manifest.get("checksums", {})
     files = checksums.get("files", {}) if isinstance(checksums, dict) else None
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
@@ -96,6 +97,7 @@ def _check_checksums(folder: Path, manifest: dict[str, Any], expected_names: set
     if unchecked:
         problems.append(_("pack.json has no checksum for: {names}").format(names=", ".join(unchecked)))
     for relative, expected in files.items():
+        check()
         if relative not in expected_names or relative in (MANIFEST_FILE, SIGNATURE_FILE):
             problems.append(_("pack.json lists a checksum for an unexpected file: {path}").format(path=relative))
             continue
@@ -279,14 +281,20 @@ def load_pack(path: Path | None = None, *, site_roots: Sequence[x509.Certificate
     return verify_pack(path, site_roots=site_roots)[0]
 
 
-def verify_pack(path: Path | None = None, *,
-                site_roots: Sequence[x509.Certificate] | None = None) -> tuple[LawPack, PackSigner | None]:
+def verify_pack(path: Path | None = None, *, site_roots: Sequence[x509.Certificate] | None = None,
+                deadline: WorkDeadline | None = None) -> tuple[LawPack, PackSigner | None]:
     """The pack and who signed it. The bundled pack must carry the publisher's signature; any other
-    folder the publisher's or a trusted (non-demo) site CA's. Raises PackValidationError otherwise."""
+    folder the publisher's or a trusted (non-demo) site CA's. Raises PackValidationError otherwise.
+
+    Any folder but the bundled one is read within ``deadline`` (default: the law pack limit;
+    ``WorkTimeoutError`` past it): a pack of thousands of tiny statutes is small but slow.
+    """
     folder = path or bundled_pack_dir()
     bundled = path is None or _same_folder(folder, bundled_pack_dir())
+    if deadline is None and not bundled:
+        deadline = WorkDeadline("law_pack")
     try:
-        return _verify_pack(folder, bundled, site_roots)
+        return _verify_pack(folder, bundled, site_roots, deadline)
     except (TypeError, AttributeError, KeyError, ValueError, IndexError) as error:
         if isinstance(error, PackValidationError):
             raise
@@ -297,8 +305,12 @@ def verify_pack(path: Path | None = None, *,
         ) from None
 
 
-def _verify_pack(folder: Path, bundled: bool,
-                 site_roots: Sequence[x509.Certificate] | None) -> tuple[LawPack, PackSigner | None]:
+def _verify_pack(folder: Path, bundled: bool, site_roots: Sequence[x509.Certificate] | None,
+                 deadline: WorkDeadline | None) -> tuple[LawPack, PackSigner | None]:
+    def check() -> None:
+        if deadline is not None:
+            deadline.check()
+
     problems: list[str] = []
     try:
         manifest_bytes = read_manifest_bytes(folder)
@@ -333,7 +345,7 @@ def _verify_pack(folder: Path, bundled: bool,
             ]
         )
     _check_date(manifest.get("pack_version"), "pack.json", problems)
-    _check_checksums(folder, manifest, expected_names, problems)
+    _check_checksums(folder, manifest, expected_names, problems, check)
     guidance = _guidance_map(
         _read_json(folder / manifest.get("guidance", "guidance.json"), problems)
     )
@@ -348,6 +360,7 @@ def _verify_pack(folder: Path, bundled: bool,
             [*problems, _("pack.json: “statutes” must be a list of statute keys (file names without .json)")]
         )
     for key in statute_keys:
+        check()
         record = _read_json(folder / "statutes" / f"{key}.json", problems)
         if not isinstance(record, dict):
             continue
@@ -367,7 +380,9 @@ def _verify_pack(folder: Path, bundled: bool,
         tuple(statutes),
         _cases(cases_raw),
     )
+    check()
     _check_cross_references(pack, guidance, problems)
+    check()
     if problems or unsigned:
         raise PackValidationError(unsigned + problems)
     return pack, signer

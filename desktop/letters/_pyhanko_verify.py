@@ -23,6 +23,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from desktop.domain.work_limit import WorkDeadline, WorkTimeoutError
 from desktop.letters._pyhanko_signing import to_asn1_certificate
 from desktop.letters.keys import DEMO_LABEL
 
@@ -75,14 +76,33 @@ class DocumentFacts:
     other_form_fields: bool = False  # fields other than signatures: "form filling" could change text
 
 
-def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> DocumentFacts:
+class _BoundedReader(PdfFileReader):
+    """A reader that checks the deadline on every object it resolves.
+
+    pyHanko resolves each indirect object through ``get_object`` — parsing the file, walking the
+    signature fields, the modification analysis of every revision — so a file built to make
+    those walks long is stopped inside them, not only between our own steps.
+    """
+
+    def __init__(self, stream: Any, deadline: WorkDeadline) -> None:
+        self._deadline = deadline  # before super().__init__: it already resolves objects
+        super().__init__(stream, strict=False)
+
+    def get_object(self, ref: Any, *args: Any, **kwargs: Any) -> Any:
+        self._deadline.check()
+        return super().get_object(ref, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+
+def validate(pdf: bytes, trust_roots: list[x509.Certificate], deadline: WorkDeadline) -> DocumentFacts:
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader = _BoundedReader(io.BytesIO(pdf), deadline)
         info: Any = reader.trailer_view.get("/Info")
         info = info.get_object() if info is not None else None
         keywords = str(info.get("/Keywords", "")) if info is not None else ""
         embedded = reader.embedded_signatures
-        other_fields = _has_non_signature_fields(reader)
+        other_fields = _has_non_signature_fields(reader, deadline)
+    except WorkTimeoutError:
+        raise
     except Exception as error:  # a damaged file fails in many pyHanko-specific ways
         raise UnreadablePdfError(str(error) or type(error).__name__) from error
     if len(embedded) > MAX_SIGNATURES:
@@ -92,8 +112,11 @@ def validate(pdf: bytes, trust_roots: list[x509.Certificate]) -> DocumentFacts:
         allow_fetching=False,  # sites verify offline; the site CA publishes no CRL
         revocation_mode="soft-fail",
     )
-    facts = [_one(signature, context, bool(trust_roots), last=index == len(embedded) - 1)
-             for index, signature in enumerate(embedded)]
+    facts = []
+    for index, signature in enumerate(embedded):
+        facts.append(_one(signature, context, bool(trust_roots), last=index == len(embedded) - 1))
+        # pyHanko may swallow the timeout inside its own error handling: ask again after each one.
+        deadline.check()
     return DocumentFacts(keywords=keywords, signatures=facts, other_form_fields=other_fields)
 
 
@@ -102,6 +125,8 @@ def _one(embedded: Any, context: ValidationContext, have_roots: bool, *, last: b
     try:
         with _quiet_pyhanko():
             status = validate_pdf_signature(embedded, signer_validation_context=context)
+    except WorkTimeoutError:
+        raise
     except Exception as error:  # pyHanko's validation errors: a changed byte may break the CMS itself
         return SignatureFacts(field_name=name, error=str(error) or type(error).__name__)
     certificate = status.signing_cert
@@ -135,13 +160,14 @@ def _one(embedded: Any, context: ValidationContext, have_roots: bool, *, last: b
     )
 
 
-def _has_non_signature_fields(reader: PdfFileReader) -> bool:
+def _has_non_signature_fields(reader: PdfFileReader, deadline: WorkDeadline) -> bool:
     form: Any = reader.root.get("/AcroForm")
     if form is None:
         return False
     pending = list(form.get_object().get("/Fields", []))
     seen = 0
     while pending and seen < 10_000:
+        deadline.check()
         seen += 1
         item = pending.pop().get_object()
         kids = item.get("/Kids")

@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography import x509
 
+from desktop.domain.work_limit import WorkDeadline
 from desktop.i18n import _
 from desktop.letters.content import LetterError
 from desktop.letters.metadata import LetterMetadata
@@ -67,14 +68,18 @@ def _unreadable(reason: str) -> VerificationResult:
 
 
 def verify_pdf(pdf: bytes, trust_roots: list[x509.Certificate] | None,
-               now: dt.datetime | None = None) -> VerificationResult:
-    """Verify every signature of ``pdf``; ``trust_roots`` are the CAs a signer may chain to."""
+               now: dt.datetime | None = None, deadline: WorkDeadline | None = None) -> VerificationResult:
+    """Verify every signature of ``pdf``; ``trust_roots`` are the CAs a signer may chain to.
+
+    Raises ``WorkTimeoutError`` past ``deadline`` (default: the PDF limit): a small file can be
+    built so that parsing or the modification analysis runs for minutes.
+    """
     from desktop.letters import _pyhanko_verify as hanko
 
     if len(pdf) > MAX_PDF_BYTES:
         return _unreadable(_too_large(len(pdf)))
     try:
-        facts = hanko.validate(pdf, trust_roots or [])
+        facts = hanko.validate(pdf, trust_roots or [], deadline or WorkDeadline("pdf"))
     except hanko.UnreadablePdfError as error:
         return _unreadable(_("The file cannot be read as a PDF: {error}").format(error=error.reason))
     blocking: list[str] = []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
@@ -17,6 +19,7 @@ from desktop.services.calendar import CalendarService
 from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
 from desktop.services.identity import IdentityService, SignInError
+from desktop.services.import_journal import Recovered, recover_imports
 from desktop.services.law_learning import SiteLearning
 from desktop.services.letters import LetterService
 from desktop.services.privacy import PersonalDataService
@@ -36,6 +39,8 @@ from desktop.store.migrate import upgrade_to_head
 if TYPE_CHECKING:
     from desktop.services.keys import KeyService
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Store:
@@ -48,6 +53,7 @@ class Store:
     site: SiteSettingsService
     recorder: ChangeRecorder  # writes the change log every seat's feed reads
     analysed_at_open: bool = False  # planner statistics were missing or stale and were taken
+    recovered_imports: list[Recovered] = field(default_factory=list)  # finished or discarded at open
 
     @classmethod
     def open(cls, url: str | None = None, *, configured_url: str | None = None) -> Store:
@@ -63,8 +69,10 @@ class Store:
         sessions = make_session_factory(engine)
         recorder = ChangeRecorder(new_origin())
         recorder.install(sessions)
+        recovered = _finish_cut_off_imports(sessions)
         return cls(url=resolved, engine=engine, sessions=sessions, identity=IdentityService(sessions),
-                   site=SiteSettingsService(sessions), recorder=recorder, analysed_at_open=analysed)
+                   site=SiteSettingsService(sessions), recorder=recorder, analysed_at_open=analysed,
+                   recovered_imports=recovered)
 
     def sign_in(self, login: str, password: str) -> AppServices:
         """The services acting for ``login`` (``SignInError`` when refused; the store stays open)."""
@@ -73,6 +81,17 @@ class Store:
     def close(self) -> None:
         optimize_on_close(self.engine)
         self.engine.dispose()
+
+
+def _finish_cut_off_imports(sessions: sessionmaker[Session]) -> list[Recovered]:
+    """An import its process left behind: discarded while staging, completed once publishing."""
+    try:
+        return recover_imports(sessions)
+    except SQLAlchemyError:
+        # E.g. a PostgreSQL seat whose grants may not publish another user's rows: the importer's
+        # own seat or an administrator's finishes it at their next open.
+        log.exception("could not finish an interrupted import now")
+        return []
 
 
 @dataclass

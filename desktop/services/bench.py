@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 
 from desktop.domain.deadlines import build_rules, compute_deadline
-from desktop.memory import resident_mb
+from desktop.memory import reset_peak, resident_mb
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.demo import DemoGenerator, demo_admin_seat, generate
@@ -158,7 +159,8 @@ def _peak_rss_mb() -> float:
 
 
 def run_bench(url: str, rows: int, *, repeat: int = 30, searches: SearchTerms = ("王建国", "营业厅"),
-              progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+              progress: Callable[[int], None] | None = None, export_to: Path | None = None) -> dict[str, Any]:
+    """The figures; with ``export_to`` (a folder) also a full CSV and XLSX export of every row (slow)."""
     maintenance: list[str] = []
     services = demo_admin_seat(url)  # a benchmark store is a demo store: its admin sees every case
     if services.analysed_at_open:
@@ -184,6 +186,8 @@ def run_bench(url: str, rows: int, *, repeat: int = 30, searches: SearchTerms = 
                 _bench_save(services, raw, repeat),
                 _bench_recompute(services, capture, raw),
             ]
+            if export_to is not None:
+                figures += [_bench_export(services, fmt, export_to) for fmt in ("csv", "xlsx")]
         finally:
             raw.close()
         return {"dialect": raw.dialect, "rows": services.complaints.count(), "maintenance": maintenance,
@@ -296,6 +300,24 @@ def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dic
     raw_ms = (time.perf_counter() - started) * 1000
     return _figure("recompute_open_deadlines", app_ms, raw_ms, moved=moved, statements=len(statements),
                    peak_rss_growth_mb=growth)
+
+
+def _bench_export(services: AppServices, fmt: str, folder: Path) -> dict[str, Any]:
+    """Every complaint written as the export writes it (paged reads, a streaming CSV or write-only
+    workbook): time, file size and the peak memory of this step, which must not grow with the rows."""
+    from desktop.services.transfer import export_records, write_export
+
+    path = folder / f"bench-export.{fmt}"
+    own_peak = reset_peak()
+    before_mb = resident_mb()[0]
+    started = time.perf_counter()
+    written = write_export(export_records(services.sessions), path, fmt=fmt)
+    app_ms = (time.perf_counter() - started) * 1000
+    size = path.stat().st_size
+    path.unlink()
+    return _figure(f"export_{fmt}", app_ms, None, rows=written, file_mb=round(size / 2**20, 1),
+                   rss_before_mb=before_mb, peak_rss_mb=resident_mb()[1],
+                   peak_is_this_step=own_peak)
 
 
 @contextmanager

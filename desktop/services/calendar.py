@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.deadlines import CalendarYear, WorkCalendar, parse_calendar_json, parse_calendar_year
+from desktop.domain.work_limit import WorkDeadline
 from desktop.services.permissions import guarded
 from desktop.services.records import Actor
 from desktop.store.models import CalendarYearRecord
@@ -34,7 +35,9 @@ class CalendarService:
 
         Raises ``CalendarError`` (bad file) or ``PermissionDeniedError`` (not an admin).
         """
-        year = parse_calendar_json(document) if isinstance(document, str) else parse_calendar_year(document)
+        deadline = WorkDeadline("calendar")  # a file someone brings: bounded work (WorkTimeoutError)
+        year = (parse_calendar_json(document, deadline=deadline) if isinstance(document, str)
+                else parse_calendar_year(document, deadline=deadline))
         with self._sessions.begin() as session:
             record = session.get(CalendarYearRecord, year.year)
             text = json.dumps(year.to_json(), ensure_ascii=False, sort_keys=True)

@@ -28,6 +28,7 @@ from desktop.domain.exchange import (
 )
 from desktop.domain.intake import REQUIRED_FIELDS, ComplaintInput, IntakeError, parse_input
 from desktop.domain.validation import FieldError, clean_text, field_label
+from desktop.domain.work_limit import WorkDeadline
 from desktop.i18n import _
 from desktop.services.steps import parse_compensation
 
@@ -280,9 +281,15 @@ def parse_row(line: int, values: dict[str, str], *, now: datetime) -> ImportRow:
 
 
 def parse_file(path: Path, *, now: datetime, encoding: str | None = None, fmt: str | None = None,
-               progress: Callable[[int], None] | None = None) -> ParsedFile:
-    """Read and check every row; raises ``ImportRejectedError`` listing every problem."""
+               progress: Callable[[int], None] | None = None, deadline: WorkDeadline | None = None) -> ParsedFile:
+    """Read and check every row; raises ``ImportRejectedError`` listing every problem.
+
+    Reading stops with ``WorkTimeoutError`` past ``deadline`` (default: the import limit): a
+    workbook's rows are inflated lazily, so a small file can still be slow to read.
+    """
+    deadline = deadline or WorkDeadline("import")
     lines, used, kind = read_lines(path, encoding=encoding, fmt=fmt)
+    deadline.check()
     first = next(lines, None)
     if first is None:
         raise _file_problem(_("The file has no complaints."))
@@ -295,6 +302,7 @@ def parse_file(path: Path, *, now: datetime, encoding: str | None = None, fmt: s
     total_errors = 0
     seen_numbers: dict[str, int] = {}
     for line, raw_values in lines:
+        deadline.check()
         if len(rows) + total_errors >= MAX_IMPORT_ROWS:
             raise _file_problem(_("The file has more than {limit} rows; split it.").format(limit=MAX_IMPORT_ROWS))
         cells = [strip_formula_guard(v.strip()) for v in raw_values]

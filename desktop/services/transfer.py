@@ -1,7 +1,8 @@
 """Import and export of complaints (CSV and XLSX): all rows checked first, nothing half-imported.
 
-``import_file`` reads and checks the whole file (``import_read``), then stores every row in one
-transaction with bulk statements. ``export_records`` yields one dict per complaint (column key →
+``import_file`` reads and checks the whole file (``import_read``), then stores every row or none,
+in short transactions (``import_journal``: staged, then published, rolled forward after a crash).
+``export_records`` yields one dict per complaint (column key →
 value, full values) and ``write_export`` writes them; an export policy can wrap or filter the
 records between the two without touching either.
 """
@@ -9,15 +10,17 @@ records between the two without touching either.
 from __future__ import annotations
 
 import csv
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
-from sqlalchemy import ColumnElement, Table, func, insert, select, update
+from sqlalchemy import ColumnElement, Integer, cast, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Status
@@ -32,6 +35,20 @@ from desktop.domain.exchange import (
 )
 from desktop.i18n import _
 from desktop.services.complaints import ComplaintService, rule_code_for, utc_now
+from desktop.services.import_journal import (
+    Batching,
+    ImportCancelledError,
+    ImportInterruptedError,
+    StoredImport,
+    WriteClock,
+    begin_publishing,
+    discard,
+    open_journal,
+    publish,
+    recover_imports,
+    running,
+    stage_rows,
+)
 from desktop.services.import_read import (
     ImportRejectedError,
     ImportRow,
@@ -44,13 +61,14 @@ from desktop.store.models import (
     ComplaintCitation,
     ComplaintEvent,
     ComplaintLink,
+    ImportStagedRow,
     NumberSequence,
     User,
 )
 
-__all__ = ["ImportRejectedError", "ImportSummary", "RowError", "export_records", "import_file", "write_export"]
+__all__ = ["ImportCancelledError", "ImportRejectedError", "ImportSummary", "RowError", "export_records",
+           "import_file", "write_export"]
 
-INSERT_BATCH = 2000
 EXPORT_PAGE = 5000
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -60,21 +78,32 @@ class ImportSummary:
     numbers: list[str]
     encoding: str
     format: str
+    longest_write: float = 0.0  # seconds: the longest write transaction (BEGIN to end of COMMIT)
+    transactions: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase: check, prepare, stage, publish
 
     def to_json(self) -> dict[str, Any]:
         return {"imported": len(self.numbers), "encoding": self.encoding, "format": self.format,
+                "longest_write_ms": round(self.longest_write * 1000), "write_transactions": self.transactions,
+                "seconds": {phase: round(value, 1) for phase, value in self.seconds.items()},
                 "numbers": self.numbers}
 
 
 def import_file(sessions: sessionmaker[Session], complaints: ComplaintService, actor: Actor, path: Path, *,
-                encoding: str | None = None, fmt: str | None = None,
-                progress: Progress | None = None) -> ImportSummary:
-    """Check ``path`` completely, then store all of it or nothing (``ImportRejectedError``)."""
+                encoding: str | None = None, fmt: str | None = None, progress: Progress | None = None,
+                should_stop: Callable[[], bool] | None = None, batching: Batching | None = None) -> ImportSummary:
+    """Check ``path`` completely, then store all of it or nothing (``ImportRejectedError``).
+
+    ``should_stop`` is asked between batches until publishing starts (``ImportCancelledError``).
+    """
+    started = time.perf_counter()
     parsed = parse_file(path, now=utc_now(), encoding=encoding, fmt=fmt,
                         progress=(lambda n: progress("check", n, 0)) if progress else None)
-    numbers = store_rows(sessions, complaints, actor, parsed.rows, note=_("Imported from {name}.").format(
-        name=path.name), progress=progress)
-    return ImportSummary(numbers, parsed.encoding, parsed.format)
+    checked = time.perf_counter() - started
+    stored = store_rows(sessions, complaints, actor, parsed.rows, note=_("Imported from {name}.").format(
+        name=path.name), file_name=path.name, progress=progress, should_stop=should_stop, batching=batching)
+    return ImportSummary(stored.numbers, parsed.encoding, parsed.format, stored.clock.longest,
+                         stored.clock.transactions, {"check": checked, **stored.seconds})
 
 
 def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
@@ -89,6 +118,15 @@ def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
         counters = counters.with_for_update()
     existing = {d: last for d, last in session.execute(counters)}
     last = dict(existing)
+    # A counter behind its day's stored numbers (a store restored or loaded by other tools) would
+    # hand out a number that exists. Publishing cannot refuse a row any more, so the numbers
+    # are made free here: each day continues after the highest number stored for it.
+    highest = func.max(cast(func.substr(Complaint.number, 13), Integer))
+    for day in sorted(days):
+        stored = session.execute(select(highest).where(Complaint.number >= f"TS-{day}-",
+                                                      Complaint.number < f"TS-{day}.")).scalar_one()
+        if stored is not None and stored > last.get(day, 0):
+            last[day] = int(stored)
     for row in rows:
         if row.number is not None:
             day, serial = row.number[3:11], int(row.number[12:])
@@ -129,6 +167,9 @@ def _check_against_store(session: Session, rows: list[ImportRow], agents: dict[s
     for start in range(0, len(given), 500):
         chunk = [row.number for row in given[start:start + 500] if row.number]
         taken.update(session.execute(select(Complaint.number).where(Complaint.number.in_(chunk))).scalars())
+        # A number another import is publishing right now is as taken as a stored one.
+        taken.update(session.execute(select(ImportStagedRow.number).where(
+            ImportStagedRow.number.in_(chunk))).scalars())
     for row in rows:
         if row.number in taken:
             errors.append(RowError(row.line, "input", _("complaint {number} already exists").format(number=row.number)))
@@ -144,14 +185,17 @@ class _Deadlines:
     builds a translated trace that the import does not keep."""
 
     def __init__(self, complaints: ComplaintService) -> None:
-        self._complaints = complaints
+        # Read once: the rules and the calendar are revalidated against the store on every access
+        # (a query each), and the whole import is one operation under one set of them.
+        self._rules = complaints.rules
+        self._calendar = complaints.calendar
         self._cache: dict[tuple[str, datetime], Deadline] = {}
 
     def __call__(self, rule: str, start: datetime) -> Deadline:
         key = (rule, start)
         found = self._cache.get(key)
         if found is None:
-            found = compute_deadline(self._complaints.rules[rule], start, self._complaints.calendar)
+            found = compute_deadline(self._rules[rule], start, self._calendar)
             self._cache[key] = found
         return found
 
@@ -187,35 +231,55 @@ def _complaint_values(row: ImportRow, deadlines: _Deadlines, actor: Actor, agent
 
 
 def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, actor: Actor, rows: list[ImportRow],
-               *, note: str, progress: Progress | None = None) -> list[str]:
-    """One transaction, bulk statements: every row is stored or none is.
+               *, note: str, file_name: str = "", progress: Progress | None = None,
+               should_stop: Callable[[], bool] | None = None, batching: Batching | None = None) -> StoredImport:
+    """Every row is stored or none is, in short transactions (``import_journal``: staged, then published).
 
-    Everything that needs no database (deadlines, the row values) is prepared before the transaction,
-    so the write lock is held only for the statements themselves.
+    Everything that needs no database (deadlines, the row values) is prepared before any
+    transaction. Cancelling (``should_stop``) is honoured until publishing starts.
     """
+    batching = batching or Batching()
+    phase = time.perf_counter()
+    seconds: dict[str, float] = {}
+    recover_imports(sessions, batching=batching)  # an earlier import cut off: finish or discard it first
     now = utc_now()
     with sessions() as session:
         agents = _agents(session, rows)
     deadlines = _Deadlines(complaints)
     values = [_complaint_values(row, deadlines, actor, agents, now) for row in rows]
-    with sessions.begin() as session:
+    clock = WriteClock()
+    with clock.transaction(sessions) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            # The write lock first: no seat may take a number this file brings between the check and
+            # the allocation.
+            session.execute(update(NumberSequence).where(NumberSequence.day == "").values(last=NumberSequence.last))
         _check_against_store(session, rows, agents)
         numbers = _allocate_numbers(session, rows)
-        for value, number in zip(values, numbers, strict=True):
-            value["number"] = number
-        complaint_table = cast(Table, Complaint.__table__)
-        event_table = cast(Table, ComplaintEvent.__table__)
-        for start in range(0, len(values), INSERT_BATCH):
-            batch = values[start:start + INSERT_BATCH]
-            session.execute(insert(complaint_table), batch)
-            ids = session.execute(select(Complaint.id).where(
-                Complaint.number.in_([v["number"] for v in batch]))).scalars().all()
-            session.execute(insert(event_table), [
-                {"complaint_id": complaint_id, "at": now, "actor_id": actor.id, "kind": "created", "action": None,
-                 "from_status": None, "to_status": None, "changes": "{}", "note": note} for complaint_id in ids])
-            if progress is not None:
-                progress("store", min(start + INSERT_BATCH, len(values)), len(values))
-    return numbers
+        job_id = open_journal(session, actor.id, file_name, note, len(rows), now)
+    for value, number in zip(values, numbers, strict=True):
+        value["number"] = number
+    # Published in order of receipt: a batch then covers a few days, so it touches few pages of the
+    # time-ordered indexes and few per-day statistics rows (a file in no order would touch all of them
+    # in every batch). The numbers were allocated in file order above and stay as they are.
+    values.sort(key=lambda value: value["received_at"])
+    seconds["prepare"], phase = time.perf_counter() - phase, time.perf_counter()
+    with running(job_id):
+        stage_rows(sessions, job_id, values, clock=clock, batching=batching, progress=progress,
+                   should_stop=should_stop)
+        del values  # the staged copy is what is published
+        seconds["stage"], phase = time.perf_counter() - phase, time.perf_counter()
+        try:
+            begin_publishing(sessions, job_id, clock)
+        except BaseException:
+            discard(sessions, job_id, clock=clock)  # still staging: nothing was published
+            raise
+        try:
+            publish(sessions, job_id, clock=clock, batching=batching, progress=progress)
+        except (SQLAlchemyError, OSError) as error:
+            # Part of the file is in the store; the rest is staged and the journal says "publishing".
+            raise ImportInterruptedError(str(getattr(error, "orig", None) or error).splitlines()[0]) from error
+    seconds["publish"] = time.perf_counter() - phase
+    return StoredImport(numbers, clock, seconds)
 
 
 # -- export ------------------------------------------------------------------------------------------

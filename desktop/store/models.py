@@ -472,3 +472,41 @@ class ReviewBundleRecord(Base):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     imported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[str | None] = mapped_column(Text)  # JSON: applied, conflicts (both sides), refused
+
+
+class ImportJob(Base):
+    """One complaint import, staged in short transactions before it is published (desktop/services/transfer.py).
+
+    ``state``: ``staging`` (rows being written to ``import_staging``; discarded if the process dies),
+    ``publishing`` (rows moving into ``complaints``; rolled forward to the end if the process dies),
+    ``done`` or ``discarded``. ``host``/``pid``/``heartbeat_at`` tell whether the importing process lives.
+    """
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(Text)
+    row_count: Mapped[int] = mapped_column(Integer)
+    published: Mapped[int] = mapped_column(Integer, default=0)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ImportStagedRow(Base):
+    """A checked, numbered complaint of an import waiting to be published (the row's values as JSON)."""
+
+    __tablename__ = "import_staging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    # Unique across every pending import: two imports cannot bring the same number.
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    payload: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_import_staging_import_position", "import_id", "position", unique=True),)

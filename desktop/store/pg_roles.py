@@ -33,7 +33,7 @@ _LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{1,63}$")
 READ_ALL = ("users", "user_teams", "complaints", "complaint_links", "complaint_events", "complaint_citations",
             "letters", "customer_signatures", "number_sequences", "calendar_years", "site_settings", "chain_head",
             "chain_checkpoints", "alembic_version", "case_terms", "change_log", "law_packs", "review_bundles",
-            "qa_reviews", "stats_daily", "stats_open_due", "phone_counts")
+            "qa_reviews", "stats_daily", "stats_open_due", "phone_counts", "imports", "import_staging")
 # Sign-in keeps its lock-out counters and a changed password on the user's own row.
 _SIGN_IN_COLUMNS = "UPDATE (failed_attempts, locked_until, password_hash, must_change_password, password_changed_at)"
 WRITES: dict[str, dict[str, str]] = {
@@ -49,6 +49,8 @@ WRITES: dict[str, dict[str, str]] = {
         # The per-day statistics summary is kept by triggers in the transaction of each case change.
         "stats_daily": "INSERT, UPDATE, DELETE", "stats_open_due": "INSERT, UPDATE, DELETE",
         "phone_counts": "INSERT, UPDATE, DELETE",
+        # An import's journal and its staged rows (deleted as they are published or discarded).
+        "imports": "INSERT, UPDATE", "import_staging": "INSERT, DELETE",
     },
     SUPERVISOR: {"review_bundles": "INSERT, UPDATE", "qa_reviews": "INSERT, UPDATE"},
     # The site's settings and holiday calendars are the admin's (permissions.py: site.edit, calendar.import).

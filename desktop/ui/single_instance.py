@@ -103,6 +103,7 @@ def act_on(window: QWidget, message: dict[str, Any]) -> None:
 def verify_file(window: QWidget, path: Path) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from desktop.domain.work_limit import WorkTimeoutError
     from desktop.i18n import _
     from desktop.letters.content import LetterError
     from desktop.ui.letters.verify_dialog import VerifyLetterDialog
@@ -110,6 +111,6 @@ def verify_file(window: QWidget, path: Path) -> None:
     log.info("verifying %s", path)
     try:
         VerifyLetterDialog.ask(window, path)
-    except (OSError, LetterError) as error:
+    except (OSError, LetterError, WorkTimeoutError) as error:
         QMessageBox.warning(window, _("Verify a letter"),
                             _("{file} could not be verified: {error}").format(file=path.name, error=error))

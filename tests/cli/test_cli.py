@@ -134,6 +134,20 @@ def test_bench_prints_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert figures["recompute_open_deadlines"]["moved"] > 0
 
 
+def test_bench_export_figures_are_optional(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{(tmp_path / 'bench.sqlite3').as_posix()}"
+    assert main(["--db", url, "bench", "--rows", "300", "--repeat", "1", "--export", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    figures = {f["name"]: f for f in result["figures"]}
+    for fmt in ("csv", "xlsx"):
+        figure = figures[f"export_{fmt}"]
+        assert figure["rows"] == result["rows"] and figure["app_ms"] > 0
+        assert figure["file_mb"] > 0 and figure["peak_rss_mb"] >= figure["rss_before_mb"] > 0
+    assert main(["--db", url, "bench", "--rows", "300", "--repeat", "1"]) == 0  # without --export: none
+    out = capsys.readouterr().out
+    assert "export_csv" not in out and "queue_first_page" in out
+
+
 @pytest.mark.postgres
 def test_bench_runs_on_postgresql(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", postgres_url, "bench", "--rows", "300", "--repeat", "2", "--json"]) == 0

@@ -250,6 +250,8 @@ def test_import_summary_names_the_encoding_and_big5_is_not_mojibake(cli: str, tm
     assert main(["import", str(path), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["encoding"] == "Big5"
+    assert summary["write_transactions"] >= 4 and 0 <= summary["longest_write_ms"] < 5000
+    assert set(summary["seconds"]) == {"check", "prepare", "stage", "publish"}
     assert main(["complaint", "show", summary["numbers"][0], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["customer_name"] == "張**"  # masked on screen…
     assert main(["complaint", "show", summary["numbers"][0], "--reveal", "customer_name", "--reason", "核对姓名",
@@ -282,3 +284,14 @@ def test_a_usage_mistake_is_one_line(args: list[str], capsys: pytest.CaptureFixt
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith("complaint-desk")
+
+
+def test_import_summary_names_the_longest_write_transaction(cli: str, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("customer_name,phone,channel,category,description,demand,received_at\n"
+                    + "王五,13700001234,hotline,broadband,宽带断线,尽快修复,2025-06-03 09:15\n" * 3, encoding="utf-8")
+    assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "已导入 3 条投诉" in out
+    assert "最长一次占用数据库" in out and "毫秒" in out

@@ -8,6 +8,7 @@ what the server refuses, and the app's normal work still runs under those roles.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -240,3 +241,30 @@ def test_verify_command_needs_an_admin_seat(site: Site, cases: dict[str, str], m
     cli_account(monkeypatch, site.url_for("root_admin"), "root_admin", role="admin", display_name="root_admin")
     assert main(["audit", "verify"]) == 0
     assert capsys.readouterr().out.startswith("历史记录完整：共 4 条")
+
+
+@pytest.mark.parametrize("login", ["alice", "root_admin"])
+def test_staged_import_runs_under_the_seat_roles(site: Site, login: str, tmp_path: Path) -> None:
+    """The import journal and staging tables are granted like every other table (least privilege)."""
+    from sqlalchemy import func, select
+
+    from desktop.services.import_journal import Batching, count_pending
+    from desktop.services.transfer import import_file
+    from desktop.store.models import ImportStagedRow
+
+    path = tmp_path / "in.csv"
+    path.write_text("received_at,channel,category,customer_name,phone,description,demand\n"
+                    + "".join(f"2025-09-28 10:{i:02d},hotline,billing,张三,1380000{i:04d},多扣费,退费\n"
+                              for i in range(40)), encoding="utf-8")
+    role, team = SEATS[login]
+    app = open_as(site.url_for(login), login, role=role, team=team)
+    try:
+        summary = import_file(app.sessions, app.complaints, app.actor, path,
+                              batching=Batching(first_stage=10, first_publish=10, target_seconds=0.05))
+        assert len(summary.numbers) == 40 and summary.transactions > 4
+        assert app.complaints.count() == 40
+        assert count_pending(app.sessions) == 0
+        with app.sessions() as session:
+            assert session.execute(select(func.count(ImportStagedRow.id))).scalar_one() == 0
+    finally:
+        app.close()

@@ -40,3 +40,31 @@ def test_import_dialog_lists_problems_and_stores_nothing(qtbot: QtBot, services:
     assert dialog.finished_ok is False and services.complaints.count() == 0
     assert "第3行" in dialog.report.toPlainText()
     dialog.grab().save(str(tmp_path / "import-rejected.png"))
+
+
+def test_import_dialog_shows_staging_then_publishing(qtbot: QtBot, services: AppServices, tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + ROW * 50, encoding="utf-8")
+    dialog = ImportDialog(services, path)
+    qtbot.addWidget(dialog)
+    stages: list[str] = []
+    dialog.progressed.connect(lambda stage, _done, _total: stages.append(stage))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.finished_ok is not None, timeout=20000)
+    assert dialog.finished_ok is True and services.complaints.count() == 50
+    assert stages.index("stage") < stages.index("publish")  # the bar follows both steps
+    assert not dialog.cancel.isVisible()
+
+
+def test_cancel_before_publishing_stores_nothing(qtbot: QtBot, services: AppServices, tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + ROW * 200, encoding="utf-8")
+    dialog = ImportDialog(services, path)
+    qtbot.addWidget(dialog)
+    dialog.request_cancel()  # before the first batch: the import stops at its first question
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.finished_ok is not None, timeout=20000)
+    assert dialog.finished_ok is False and services.complaints.count() == 0
+    assert "取消" in dialog.stage.text()
+    dialog.reject()  # finished: Close works again
+    assert not dialog.isVisible()

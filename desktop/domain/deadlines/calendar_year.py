@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from desktop.domain.deadlines.names import format_day
+from desktop.domain.work_limit import WorkDeadline
 from desktop.i18n import _
 
 FORMAT_NAME = "complaint-desk/calendar-year"
@@ -84,7 +85,8 @@ class CalendarYear:
         return result
 
 
-def parse_calendar_json(text: str, *, allow_example: bool = False) -> CalendarYear:
+def parse_calendar_json(text: str, *, allow_example: bool = False,
+                        deadline: WorkDeadline | None = None) -> CalendarYear:
     """Parse the JSON text of a schedule file."""
     try:
         data = json.loads(text)
@@ -94,14 +96,16 @@ def parse_calendar_json(text: str, *, allow_example: bool = False) -> CalendarYe
                 line=error.lineno, column=error.colno
             )
         ) from error
-    return parse_calendar_year(data, allow_example=allow_example)
+    return parse_calendar_year(data, allow_example=allow_example, deadline=deadline)
 
 
-def parse_calendar_year(data: Mapping[str, Any], *, allow_example: bool = False) -> CalendarYear:
+def parse_calendar_year(data: Mapping[str, Any], *, allow_example: bool = False,
+                        deadline: WorkDeadline | None = None) -> CalendarYear:
     """Validate a schedule (the decoded JSON object) and build a :class:`CalendarYear`.
 
     ``allow_example`` must be set to accept a file marked ``"example": true``:
-    an example must never silently become an official schedule.
+    an example must never silently become an official schedule. ``deadline``: for a file
+    someone brings (the bundled calendars are trusted), checked in every loop over its entries.
     """
     if not isinstance(data, Mapping):
         raise CalendarError(_("The calendar file must contain a JSON object."))
@@ -142,8 +146,8 @@ def parse_calendar_year(data: Mapping[str, Any], *, allow_example: bool = False)
         raise CalendarError(
             _("“source” must give the title or text of the published State Council notice.")
         )
-    rest_days = _parse_rest_days(data.get("rest_days"), year)
-    working_days = _parse_working_days(data.get("working_days", []), year)
+    rest_days = _parse_rest_days(data.get("rest_days"), year, deadline)
+    working_days = _parse_working_days(data.get("working_days", []), year, deadline)
     for day in sorted(working_days):
         if day in rest_days:
             raise CalendarError(
@@ -154,10 +158,12 @@ def parse_calendar_year(data: Mapping[str, Any], *, allow_example: bool = False)
     return CalendarYear(year, rest_days, working_days, source.strip(), example)
 
 
-def _entries(value: object, key: str) -> list[Mapping[str, Any]]:
+def _entries(value: object, key: str, deadline: WorkDeadline | None) -> list[Mapping[str, Any]]:
     if not isinstance(value, list):
         raise CalendarError(_("“{key}” must be a list.").format(key=key))
     for number, entry in enumerate(value, start=1):
+        if deadline is not None:
+            deadline.check()
         if not isinstance(entry, Mapping):
             raise CalendarError(
                 _("Entry {number} of “{key}” must be an object with a name and dates.").format(
@@ -193,12 +199,14 @@ def _day(entry: Mapping[str, Any], name: str, number: int, key: str, year: int) 
     return day
 
 
-def _parse_rest_days(value: object, year: int) -> dict[date, str]:
-    entries = _entries(value, "rest_days")
+def _parse_rest_days(value: object, year: int, deadline: WorkDeadline | None) -> dict[date, str]:
+    entries = _entries(value, "rest_days", deadline)
     if not entries:
         raise CalendarError(_("“rest_days” is empty; a published schedule always lists holidays."))
     days: dict[date, str] = {}
     for number, entry in enumerate(entries, start=1):
+        if deadline is not None:
+            deadline.check()
         if "date" in entry:
             first = last = _day(entry, "date", number, "rest_days", year)
         else:
@@ -228,9 +236,11 @@ def _parse_rest_days(value: object, year: int) -> dict[date, str]:
     return days
 
 
-def _parse_working_days(value: object, year: int) -> dict[date, str]:
+def _parse_working_days(value: object, year: int, deadline: WorkDeadline | None) -> dict[date, str]:
     days: dict[date, str] = {}
-    for number, entry in enumerate(_entries(value, "working_days"), start=1):
+    for number, entry in enumerate(_entries(value, "working_days", deadline), start=1):
+        if deadline is not None:
+            deadline.check()
         day = _day(entry, "date", number, "working_days", year)
         if day.weekday() < 5:
             raise CalendarError(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.work_limit import WorkTimeoutError
 from desktop.i18n import _
 from desktop.letters.content import LetterContent, LetterError
 from desktop.services.app import AppServices
@@ -316,5 +317,5 @@ class LetterActions(QWidget):
 
         try:
             VerifyLetterDialog.ask(self, sessions=self.services.sessions)
-        except (OSError, LetterError) as error:
+        except (OSError, LetterError, WorkTimeoutError) as error:  # unreadable, or too slow to check
             self.message.emit(str(error), True)

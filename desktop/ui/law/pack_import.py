@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.work_limit import WorkTimeoutError
 from desktop.i18n import _
 from desktop.law import LawPack, PackDiff, PackValidationError, diff_packs, import_pack, load_pack
 from desktop.services.errors import ServiceError
@@ -89,6 +90,9 @@ def import_law_pack(parent: QWidget | None, current: LawPack, folder: Path | Non
         QMessageBox.warning(parent, _("Import a law pack"), _("The law pack is invalid: {problems}").format(
             problems="\n".join(error.problems)))
         return None
+    except WorkTimeoutError as error:  # a pack built to be slow to read
+        QMessageBox.warning(parent, _("Import a law pack"), str(error))
+        return None
     if not PackImportDialog.ask(parent, diff_packs(current, candidate)):
         return None
     try:
@@ -97,6 +101,9 @@ def import_law_pack(parent: QWidget | None, current: LawPack, folder: Path | Non
         else:
             new_pack, _diff = import_pack(folder, current)
     except ServiceError as error:
+        QMessageBox.warning(parent, _("Import a law pack"), str(error))
+        return None
+    except WorkTimeoutError as error:
         QMessageBox.warning(parent, _("Import a law pack"), str(error))
         return None
     except (PackValidationError, OSError) as error:

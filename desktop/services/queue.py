@@ -28,7 +28,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from desktop.domain.codes import Status
 from desktop.domain.deadlines import BEIJING
 from desktop.services.approvals import awaiting_approval_condition
-from desktop.services.permissions import case_scope, guarded
+from desktop.services.permissions import case_scope, case_scope_parts, guarded
 from desktop.services.records import Actor, ComplaintSummary
 from desktop.services.search import (
     ParsedSearch,
@@ -128,6 +128,7 @@ class QueueService:
         self._statements: dict[tuple[Any, ...], Select[Any]] = {}
         self._scope = case_scope(actor)  # the cases this seat may see (None: all)
         self._count_scope = case_scope(actor, indexed=True)  # the same cases, in index-friendly terms
+        self._count_parts = case_scope_parts(actor)  # the same cases as two disjoint halves
 
     @property
     def actor(self) -> Actor:
@@ -159,9 +160,9 @@ class QueueService:
 
     def _where(self, statement: Select[Any], query: QueueQuery, now: datetime, *,
                parsed: ParsedSearch | None = None, drive_from_filter: bool = False,
-               counting: bool = False) -> Select[Any]:
+               counting: bool = False, scope_part: ColumnElement[bool] | None = None) -> Select[Any]:
         parsed = parsed if parsed is not None else parse_search(query.search)
-        scope = self._count_scope if counting else self._scope
+        scope = scope_part if scope_part is not None else self._count_scope if counting else self._scope
         if query.agent_id is not None:
             statement = statement.where(Complaint.assigned_agent_id == query.agent_id)
         for condition in (scope, self._filter_condition(query.filter, now),
@@ -304,9 +305,26 @@ class QueueService:
                 if query.filter == QueueFilter.ALL and self._scope is None:
                     return matches  # the doclist alone answers: no table row is read
                 drive_from_filter = matches >= COVERING_COUNT_FROM
+        if parsed.kind == SearchKind.NONE:
+            return int(session.execute(self._plain_count(query, now)).scalar_one())
         statement = self._where(select(func.count()).select_from(Complaint), query, now, parsed=parsed,
                                 drive_from_filter=drive_from_filter, counting=True)
         return int(session.execute(statement).scalar_one())
+
+    def _plain_count(self, query: QueueQuery, now: datetime) -> Select[Any]:
+        if self._count_parts is None:
+            return self._where(select(func.count()).select_from(Complaint), query, now, counting=True)
+        # A team's overdue cases at 1M rows: 0.26 s with the scope OR-ed into one count (SQLite
+        # reads each overdue row to test its owner), milliseconds as two counts the agent indexes
+        # answer alone.
+        halves = [self._where(select(func.count()).select_from(Complaint), query, now, scope_part=part)
+                  .scalar_subquery() for part in self._count_parts]
+        return select(halves[0] + halves[1])
+
+    @guarded("case.read")
+    def count_statement(self, query: QueueQuery, now: datetime | None = None) -> Select[Any]:
+        """The SQL counting ``query`` without a search (for plan checks)."""
+        return self._plain_count(query, now or datetime.now(UTC))
 
     @guarded("case.read")
     def count(self, query: QueueQuery, now: datetime | None = None) -> int:

@@ -179,6 +179,7 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "UserService.audit_log": lambda s, n: s.users.audit_log(s.actor),
     "UserService.display_names": lambda s, n: s.users.display_names(s.actor),
     "QueueService.page_statement": lambda s, n: s.queue.page_statement(QueueQuery(filter=QueueFilter.ALL)),
+    "QueueService.count_statement": lambda s, n: s.queue.count_statement(QueueQuery(filter=QueueFilter.ALL)),
     "KeyService.create_site_ca": lambda s, n: s.keys.create_site_ca(
         s.actor, "矩阵网点", KEY_PASS, Path(tempfile.mkdtemp()) / "site-ca"),
     "KeyService.trust_ca": lambda s, n: s.keys.trust_ca(s.actor, key_files(s)[0]),

@@ -128,3 +128,31 @@ def test_due_summary_counts_own_cases_due_today_and_overdue(store: AppServices) 
     assert overdue > 0
     later = store.queue.due_summary(NOW + timedelta(days=30))
     assert later.overdue >= summary.overdue and later.total >= summary.overdue
+
+
+def test_a_team_seats_counts_match_its_rows(store: AppServices) -> None:
+    """Counted as two halves (assigned in the team; unassigned, registered in it), as the rows show."""
+    from sqlalchemy import text
+
+    from tests.accounts import open_as
+    from tests.services.test_complaints import sample
+
+    seat = open_as(store.url, "counter_agent", role="agent", team="一组")
+    try:
+        mine = [seat.complaints.create(seat.actor, sample(phone=f"1390000{i:04d}")).number for i in range(3)]
+        with store.engine.begin() as connection:  # registered here, nobody assigned yet
+            connection.execute(text("UPDATE complaints SET assigned_agent_id = NULL WHERE number IN (:a, :b)"),
+                               {"a": mine[0], "b": mine[1]})
+        with store.engine.connect() as connection:
+            in_team = connection.execute(text(
+                "SELECT COUNT(*) FROM complaints WHERE COALESCE(assigned_agent_id, created_by_id) IN "
+                "(SELECT id FROM users WHERE team = '一组' OR login = 'counter_agent')")).scalar_one()
+        totals = {}
+        for queue_filter in QueueFilter:
+            query = QueueQuery(filter=queue_filter)
+            totals[queue_filter] = seat.queue.count(query, NOW)
+            assert totals[queue_filter] == len(seat.queue.fetch(query, 0, 100_000, NOW)), queue_filter
+        assert totals[QueueFilter.ALL] == in_team
+        assert 0 < totals[QueueFilter.OVERDUE] < totals[QueueFilter.OPEN] < totals[QueueFilter.ALL] < store.complaints.count()
+    finally:
+        seat.close()

@@ -103,3 +103,26 @@ def test_store_without_statistics_is_analysed_on_open(tmp_path: Path) -> None:
         assert rows > 0
     finally:
         reopened.close()
+
+
+@pytest.fixture(scope="module")
+def agent_seat(million_row_plans: AppServices) -> Iterator[AppServices]:
+    seat = open_as(million_row_plans.url, "plan_agent", role="agent", team="一组")
+    yield seat
+    seat.close()
+
+
+@pytest.mark.parametrize("queue_filter", [f for f in QueueFilter if f is not QueueFilter.AWAITING_MY_APPROVAL],
+                         ids=lambda f: f.value)
+def test_an_agents_counts_are_read_from_the_agent_indexes(agent_seat: AppServices, queue_filter: QueueFilter) -> None:
+    """The filter badges of a team seat: the assigned half of the count is answered by an index alone
+    (OR-ed with the unassigned half, SQLite read every overdue row of the site to test its owner)."""
+    statement = agent_seat.queue.count_statement(QueueQuery(filter=queue_filter))
+    sql = str(statement.compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+    with agent_seat.engine.connect() as connection:
+        plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+    access = [step for step in plan if step.startswith(("SCAN complaints", "SEARCH complaints"))]
+    assert len(access) == 2, plan  # the two halves
+    assert all(step.startswith("SEARCH complaints USING") for step in access), plan
+    if queue_filter not in (QueueFilter.AWAITING_FOLLOW_UP, QueueFilter.INVALID):  # by status: not by agent
+        assert "COVERING INDEX" in access[0], plan

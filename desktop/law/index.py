@@ -147,6 +147,10 @@ class LawIndex:
         """Articles most likely to apply to a complaint, best first, with the reasons (see ``suggest.py``)."""
         return self._suggester.suggest(text, category, limit, site)
 
+    def warm_up(self) -> None:
+        """Build the suggestion model ahead of the first case (about 0.2 s; safe on a worker thread)."""
+        self._suggester.warm_up()
+
     @cached_property
     def _suggester(self) -> Suggester:
         return Suggester(self.pack)

@@ -153,6 +153,10 @@ class Suggester:
         retriever.index(corpus, show_progress=False)
         return retriever
 
+    def warm_up(self) -> None:
+        """Build the ranking model now, so the first suggestion does not wait for it (safe on a worker)."""
+        self._bm25  # noqa: B018 - the cached property is built for its side effect
+
     def _about_personal_information(self, text: str) -> bool:
         return any(term in text for term in self._rules.personal_information_terms)
 

@@ -428,6 +428,10 @@ class MainWindow(QMainWindow):
         shared = self.services.shared
         self.runner.run(lambda: (shared.clock(), shared.law_pack()), lambda _ready: None, self._log_failure,
                         key="warm-shared-state")
+        citations = getattr(self.case_view, "citations", None)
+        warm_index = getattr(citations, "warm_index", None)
+        if callable(warm_index):  # the default case view; a test's stand-in has none
+            warm_index(self.runner)
 
     def _log_failure(self, error: Exception) -> None:
         log.warning("background count failed: %s", error)

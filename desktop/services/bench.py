@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 
-from desktop.domain.deadlines import build_rules, compute_deadline
+from desktop.domain.deadlines import BEIJING, build_rules, compute_deadline
 from desktop.memory import reset_peak, resident_mb
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
@@ -184,6 +184,7 @@ def run_bench(url: str, rows: int, *, repeat: int = 30, searches: SearchTerms = 
                 _bench_repeat(services, capture, raw, repeat),
                 _bench_case_open(services, capture, raw, repeat),
                 _bench_save(services, raw, repeat),
+                _bench_statistics(services, capture, raw, repeat),
                 _bench_recompute(services, capture, raw),
             ]
             if export_to is not None:
@@ -268,6 +269,22 @@ def _bench_save(services: AppServices, raw: _Raw, repeat: int) -> dict[str, Any]
     app_ms = _median_ms(app_save, repeat)
     raw_ms = _median_ms(raw_save, repeat)
     return _figure("save_complaint", app_ms, raw_ms)
+
+
+def _bench_statistics(services: AppServices, capture: _Capture, raw: _Raw, repeat: int) -> dict[str, Any]:
+    """A year of supervisor statistics (the site's admin: every case), read from the per-day summary.
+
+    ``recount_ms`` is the same figures counted from the complaints themselves, once: what the summary saves.
+    """
+    from desktop.services.stats import Period
+
+    today = datetime.now(UTC).astimezone(BEIJING).date()
+    period = Period(today - timedelta(days=364), today)
+    figure = _replayed("year_statistics", lambda: services.stats.compute(period), capture, raw, max(3, repeat // 4))
+    started = time.perf_counter()
+    services.stats.compute(period, from_summary=False)
+    figure["recount_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return figure
 
 
 def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dict[str, Any]:

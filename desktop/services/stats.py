@@ -505,9 +505,12 @@ def summary_repeats(session: Session, start: date, end: date) -> tuple[int, int]
     first = datetime.combine(start, datetime.min.time(), BEIJING).astimezone(UTC)
     after = datetime.combine(end + timedelta(days=1), datetime.min.time(), BEIJING).astimezone(UTC)
     c = Complaint
-    in_period = (select(func.count()).where(c.phone == PhoneCount.phone, c.received_at >= first,
-                                            c.received_at < after).scalar_subquery())
-    per_phone = select(in_period.label("k")).where(PhoneCount.n > 1).subquery()
+    # Grouped, not a per-number count in the select list: PostgreSQL pulled that subquery up and
+    # ran its count twice (the filter and the sum), 0.6 s at 1M rows.
+    per_phone = (select(func.count().label("k"))
+                 .where(c.phone.in_(select(PhoneCount.phone).where(PhoneCount.n > 1)),
+                        c.received_at >= first, c.received_at < after)
+                 .group_by(c.phone).having(func.count() > 1).subquery())
     numbers, complaints = session.execute(
-        select(func.count(), func.coalesce(func.sum(per_phone.c.k), 0)).where(per_phone.c.k > 1)).one()
+        select(func.count(), func.coalesce(func.sum(per_phone.c.k), 0))).one()
     return int(numbers), int(complaints)

@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     bench.add_argument("--repeat", type=int, default=30, help=_("runs per figure (the median is reported)"))
     bench.add_argument("--export", action="store_true",
                        help=_("also export every complaint as CSV and XLSX (time, size, peak memory; slow)"))
+    bench.add_argument("--import-rows", type=int, default=0, metavar="N",
+                       help=_("also import N new demo complaints from a CSV file (time, longest write; kept)"))
     bench.add_argument("--json", action="store_true", help=_("print JSON"))
     bench.set_defaults(handler=handle_bench)
 
@@ -66,12 +68,14 @@ def handle_bench(args: argparse.Namespace, ctx: CliContext) -> int:
 
     if args.rows < 1:
         raise CliError(_("--rows must be at least 1."))
+    if args.import_rows < 0:
+        raise CliError(_("--import-rows cannot be negative."))
     url = ctx.db_url or f"sqlite:///{Path('bench-data').resolve().as_posix()}/bench-{args.rows}.sqlite3"
     if not url.startswith(("sqlite:///", "postgresql")):
         raise CliError(_("The benchmark runs on a SQLite file or a PostgreSQL database."))
     with tempfile.TemporaryDirectory(prefix="complaint-desk-bench-") as folder:
         result = run_bench(url, args.rows, repeat=args.repeat, progress=_progress(args.rows),  # type: ignore[arg-type]
-                           export_to=Path(folder) if args.export else None)
+                           export_to=Path(folder) if args.export else None, import_rows=args.import_rows)
     lines = [f"{result['dialect']}, rows: {result['rows']}, peak RSS {result['peak_rss_mb']} MB",
              *(f"maintenance: {step}" for step in result["maintenance"])]
     for figure in result["figures"]:

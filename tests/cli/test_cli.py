@@ -218,3 +218,15 @@ def test_site_settings_and_rule_amounts(db_url: str, capsys: pytest.CaptureFixtu
     assert "15" in capsys.readouterr().err  # a site may shorten the legal period, never lengthen it
     assert main(["--db", db_url, "--user", "agent3", "--lang", "en", "site", "set", "site_name", "x"]) == 2
     assert "not allowed to do this: changing site settings" in capsys.readouterr().err
+
+
+def test_bench_import_figure_is_optional(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{(tmp_path / 'bench.sqlite3').as_posix()}"
+    assert main(["--db", url, "bench", "--rows", "300", "--repeat", "1", "--import-rows", "120", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    figure = {f["name"]: f for f in result["figures"]}["import_csv"]
+    assert figure["rows"] == 120 and figure["app_ms"] > 0
+    assert 0 < figure["longest_write_ms"] <= figure["app_ms"] and figure["write_transactions"] >= 2
+    assert result["rows"] >= 300 + 120  # the imported complaints are kept, as an import keeps them
+    assert main(["--db", url, "--lang", "en", "bench", "--rows", "300", "--import-rows", "-1"]) == 2
+    assert "--import-rows cannot be negative." in capsys.readouterr().err

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.domain.deadlines import BEIJING, Deadline, DeadlineRule, RuleKind
+from desktop.domain.deadlines import Deadline, DeadlineRule, start_key
 from desktop.services.records import Actor
 from desktop.store.chain import link_rows
 from desktop.store.chained import EVENTS, event_content
@@ -31,13 +31,6 @@ BATCH = 500
 EVENT_TABLE = Base.metadata.tables["complaint_events"]
 _Key = tuple[str, Any]
 _Target = tuple[date, datetime, bool]
-
-
-def _start_key(rule: DeadlineRule, start: datetime) -> Any:
-    """What the deadline of ``rule`` depends on besides the calendar."""
-    if rule.kind is RuleKind.HOURS:
-        return start
-    return start.astimezone(BEIJING).date()
 
 
 def _batches(ids: list[int]) -> Iterator[list[int]]:
@@ -66,7 +59,7 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
     for case_id, case_uuid, rule_code, start, old_date, old_at, old_provisional in session.execute(
             query.execution_options(yield_per=5000)):
         rule = rules[rule_code]
-        key = (rule_code, _start_key(rule, start))
+        key = (rule_code, start_key(rule, start))
         target = targets.get(key)
         if target is None:
             deadline = compute(rule_code, start)

@@ -10,7 +10,7 @@ from desktop.domain.deadlines.calendar_year import (
     parse_calendar_json,
     parse_calendar_year,
 )
-from desktop.domain.deadlines.engine import BEIJING, Deadline, compute_deadline, to_beijing
+from desktop.domain.deadlines.engine import BEIJING, Deadline, compute_deadline, start_key, to_beijing
 from desktop.domain.deadlines.rules import (
     DEFAULT_RULES,
     DeadlineRule,
@@ -37,5 +37,6 @@ __all__ = [
     "compute_deadline",
     "parse_calendar_json",
     "parse_calendar_year",
+    "start_key",
     "to_beijing",
 ]

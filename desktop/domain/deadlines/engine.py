@@ -22,6 +22,14 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 _ONE_DAY = timedelta(days=1)
 
 
+def start_key(rule: DeadlineRule, start: datetime) -> date | datetime:
+    """What a deadline under ``rule`` depends on besides the calendar (a memo key for bulk work):
+    the Beijing day the clock started for day-counted rules, the moment itself for hour-counted ones."""
+    if rule.kind is RuleKind.HOURS:
+        return start
+    return start.astimezone(BEIJING).date()
+
+
 @dataclass(frozen=True)
 class Deadline:
     rule: str

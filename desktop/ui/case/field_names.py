@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from desktop.domain.codes import category_label, channel_label, invalid_reason_label, status_label
+from desktop.domain.exchange import REPLY_METHOD_LABELS, VALIDITY_LABELS
 from desktop.domain.masking import PERSONAL_FIELDS, mask_field, mask_text
 from desktop.formatting import fmt_date, fmt_datetime
 from desktop.i18n import N_, _
@@ -35,15 +36,6 @@ _MORE_LABELS = {
     "citation": N_("Citation"),
     "letter_revision": N_("Letter revision"),
 }
-REPLY_METHOD_LABELS = {
-    "phone": N_("Phone call"),
-    "sms": N_("Text message"),
-    "letter": N_("Letter"),
-    "in_person": N_("In person"),
-    "email": N_("Email"),
-    "online": N_("Online"),
-}
-_VALIDITY_LABELS = {"valid": N_("Valid"), "invalid": N_("Invalid")}
 
 
 def _reply_method(code: str) -> str:
@@ -51,7 +43,7 @@ def _reply_method(code: str) -> str:
 
 
 def _validity(code: str) -> str:
-    return _(_VALIDITY_LABELS[code])
+    return _(VALIDITY_LABELS[code])
 
 
 _CODE_LABELS: dict[str, Callable[[str], str]] = {

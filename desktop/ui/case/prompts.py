@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.codes import InvalidReason, invalid_reason_label
+from desktop.domain.exchange import REPLY_METHOD_LABELS
 from desktop.domain.workflow import TRANSITIONS, Action
 from desktop.i18n import N_, _
-from desktop.ui.case.field_names import REPLY_METHOD_LABELS
 
 
 class PromptDialog(QDialog):

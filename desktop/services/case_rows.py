@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -21,15 +21,21 @@ from desktop.store.models import Complaint
 LOCK_ATTEMPTS = 3
 
 
-def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
-    """The complaint numbered ``number`` (case and spaces forgiven), or ``NotFoundError``."""
+def _load(session: Session, number: str, scope: ColumnElement[bool] | None, for_update: bool) -> Complaint | None:
     query = select(Complaint).where(Complaint.number == number.strip().upper())
+    if scope is not None:
+        query = query.where(scope)
     if for_update:
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         else:
             lock_for_write(session)
-    row = session.execute(query).scalar_one_or_none()
+    return session.execute(query).scalar_one_or_none()
+
+
+def load_complaint(session: Session, number: str, *, for_update: bool = False) -> Complaint:
+    """The complaint numbered ``number`` (case and spaces forgiven), or ``NotFoundError``."""
+    row = _load(session, number, None, for_update)
     if row is None:
         raise NotFoundError(number)
     return row
@@ -43,13 +49,7 @@ def load_case(session: Session, actor: Actor, number: str, *, for_update: bool =
     scope = case_scope(actor)
     if scope is None:
         return load_complaint(session, number, for_update=for_update)
-    query = select(Complaint).where(Complaint.number == number.strip().upper(), scope)
-    if for_update:
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        else:
-            lock_for_write(session)
-    row = session.execute(query).scalar_one_or_none()
+    row = _load(session, number, scope, for_update)
     if row is None:
         raise NotFoundError(number, hidden=True)
     return row

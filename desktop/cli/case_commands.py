@@ -106,23 +106,11 @@ def handle_link(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def handle_cite(args: argparse.Namespace, ctx: CliContext) -> int:
+    from desktop.cli.law_commands import find_article
     from desktop.law import load_active_pack
     from desktop.law.citation import Citation
-    from desktop.law.numerals import from_chinese
 
-    pack = load_active_pack()
-    try:
-        statute = pack.find_statute(args.statute)
-    except KeyError:
-        raise CliError(_("No statute called {name} in the law pack").format(name=args.statute)) from None
-    raw_number = args.article.strip().removeprefix("第").removesuffix("条")
-    try:
-        number = from_chinese(raw_number)
-    except ValueError:
-        raise CliError(_("{value} is not an article number").format(value=args.article)) from None
-    if not statute.has_article(number):
-        raise CliError(_("{statute} has no article {number} in this pack").format(statute=statute.title,
-                                                                                  number=number))
+    statute, number = find_article(load_active_pack(), args.statute, args.article)
     article = statute.article(number)
     if args.paragraph is not None and not 1 <= args.paragraph <= len(article.paragraphs):
         raise CliError(_("Article {number} has no paragraph {paragraph}.").format(number=number,

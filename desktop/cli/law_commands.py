@@ -203,28 +203,34 @@ def handle_suggest(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
+def find_article(pack: LawPack, statute_name: str, article_text: str) -> tuple[Statute, int]:
+    """The statute named ``statute_name`` and the number of its article ``article_text`` (第三十九条,
+    三十九 or 39), or one ``CliError`` line saying which is missing."""
     from desktop.law.numerals import from_chinese
 
-    pack = _pack(args, ctx)
     try:
-        statute = pack.find_statute(args.statute)
+        statute = pack.find_statute(statute_name)
     except KeyError:
-        message = _("No statute called {name} in the law pack").format(name=args.statute)
-        if "电信法" in args.statute:
+        message = _("No statute called {name} in the law pack").format(name=statute_name)
+        if "电信法" in statute_name:
             message += " " + _("China has no 电信法 (Telecommunications Law); cite 电信条例.")
         raise CliError(message) from None
-    raw_number = args.article.strip().removeprefix("第").removesuffix("条")
+    raw_number = article_text.strip().removeprefix("第").removesuffix("条")
     try:
         number = from_chinese(raw_number)
     except ValueError:
-        raise CliError(_("{value} is not an article number").format(value=args.article)) from None
+        raise CliError(_("{value} is not an article number").format(value=article_text)) from None
     if not statute.has_article(number):
         raise CliError(
             _("{statute} has no article {number} in this pack").format(
                 statute=statute.title, number=number
             )
         )
+    return statute, number
+
+
+def handle_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    statute, number = find_article(_pack(args, ctx), args.statute, args.article)
     article = statute.article(number)
     text = f"《{statute.title}》{article.label}  {_flag(statute)}\n{article.text}"
     ctx.emit(article_payload(statute, article), text)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,27 @@ from desktop.store.chained import EVENTS, event_content
 from desktop.store.models import Complaint
 
 LOCK_ATTEMPTS = 3
+
+
+def highest_serials(session: Session, days: Iterable[str] | None = None) -> dict[str, int]:
+    """The highest stored serial of each day (``YYYYMMDD``) of ``days``, or of every day.
+
+    A day counter can be behind the numbers stored (a store restored, or filled by an older tool):
+    whatever hands out numbers continues after these. Serials past 9999 are longer, so the
+    highest is found numerically, not by sorting the text.
+    """
+    serial = func.max(cast(func.substr(Complaint.number, 13), Integer))
+    if days is None:
+        day = func.substr(Complaint.number, 4, 8)
+        rows = session.execute(select(day, serial).where(Complaint.number.like("TS-%")).group_by(day))
+        return {str(d): int(n) for d, n in rows if n is not None}
+    found = {}
+    for day_key in days:  # each day a range of the number index
+        stored = session.execute(select(serial).where(Complaint.number >= f"TS-{day_key}-",
+                                                      Complaint.number < f"TS-{day_key}.")).scalar_one()
+        if stored is not None:
+            found[day_key] = int(stored)
+    return found
 
 
 def _load(session: Session, number: str, scope: ColumnElement[bool] | None, for_update: bool) -> Complaint | None:

@@ -23,7 +23,7 @@ from desktop.i18n import N_, _
 from desktop.services.approvals import enforce_step
 from desktop.services.assignment import pick_assignee
 from desktop.services.case_reads import CaseFile, CaseReads, read_connection, read_events
-from desktop.services.case_rows import add_event, load_case, lock_for_write
+from desktop.services.case_rows import add_event, highest_serials, load_case, lock_for_write
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
 from desktop.services.permissions import case_scope, guarded, may_assign_to
 from desktop.services.recompute import recompute_open_deadlines
@@ -193,7 +193,7 @@ class ComplaintService:
                 .returning(NumberSequence.last)
             ).scalar_one_or_none()
             if serial is None:
-                serial = ComplaintService._highest_serial(session, day) + 1
+                serial = highest_serials(session, [day]).get(day, 0) + 1
                 try:
                     with session.begin_nested():
                         session.add(NumberSequence(day=day, last=serial))
@@ -203,16 +203,8 @@ class ComplaintService:
             if session.execute(select(Complaint.id).where(Complaint.number == number)).first() is None:
                 return number
             session.execute(update(NumberSequence).where(NumberSequence.day == day)
-                            .values(last=ComplaintService._highest_serial(session, day)))
+                            .values(last=highest_serials(session, [day]).get(day, 0)))
         raise RuntimeError("could not allocate a complaint number")
-
-    @staticmethod
-    def _highest_serial(session: Session, day: str) -> int:
-        # Only on the rare path (no counter yet, or one behind the stored numbers); 10000+ sort by length.
-        numbers = session.execute(select(Complaint.number).where(Complaint.number.like(f"TS-{day}-%"))
-                                  .order_by(func.length(Complaint.number).desc(), Complaint.number.desc())
-                                  .limit(1)).scalar_one_or_none()
-        return int(numbers.rsplit("-", 1)[1]) if numbers else 0
 
     # -- reading -------------------------------------------------------------------------------
     # Reads go through case_reads (Core rows on one connection): opening a case is the hottest read.

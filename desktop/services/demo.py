@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Category, Channel, InvalidReason, Status
 from desktop.domain.deadlines import BEIJING, Deadline
+from desktop.services.case_rows import highest_serials
 from desktop.services.complaints import ComplaintService, rule_code_for
 from desktop.services.identity import actor_of, hash_password, new_user
 from desktop.services.records import Actor
@@ -248,7 +249,7 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
     cache: dict[tuple[str, date], Deadline] = {}
     done = 0
     with sessions() as session:
-        counters = _stored_serials(session)
+        counters = highest_serials(session)  # a store filled by an older generator can lack its counters
         for row in session.execute(select(NumberSequence)).scalars():
             counters[row.day] = max(row.last, counters.get(row.day, 0))
     while done < count:
@@ -275,17 +276,6 @@ def generate(sessions: sessionmaker[Session], complaints: ComplaintService, acto
         if progress:
             progress(done)
     return done
-
-
-def _stored_serials(session: Session) -> dict[str, int]:
-    """Each day's highest stored serial: a store filled by an older generator can lack its counters."""
-    highest: dict[str, int] = {}
-    for (number,) in session.execute(select(Complaint.number).where(Complaint.number.like("TS-%"))
-                                     .execution_options(yield_per=20000)):
-        _prefix, day, serial = [*number.split("-", 2), "", ""][:3]
-        if serial.isdigit():
-            highest[day] = max(highest.get(day, 0), int(serial))
-    return highest
 
 
 def _advance_counters(session: Session, counters: dict[str, int], days: set[str]) -> None:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, cast, func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +34,7 @@ from desktop.domain.exchange import (
     header_label,
 )
 from desktop.i18n import _
+from desktop.services.case_rows import highest_serials
 from desktop.services.complaints import ComplaintService, rule_code_for, utc_now
 from desktop.services.import_journal import (
     Batching,
@@ -121,12 +122,8 @@ def _allocate_numbers(session: Session, rows: list[ImportRow]) -> list[str]:
     # A counter behind its day's stored numbers (a store restored or loaded by other tools) would
     # hand out a number that exists. Publishing cannot refuse a row any more, so the numbers
     # are made free here: each day continues after the highest number stored for it.
-    highest = func.max(cast(func.substr(Complaint.number, 13), Integer))
-    for day in sorted(days):
-        stored = session.execute(select(highest).where(Complaint.number >= f"TS-{day}-",
-                                                      Complaint.number < f"TS-{day}.")).scalar_one()
-        if stored is not None and stored > last.get(day, 0):
-            last[day] = int(stored)
+    for day, stored in highest_serials(session, sorted(days)).items():
+        last[day] = max(last.get(day, 0), stored)
     for row in rows:
         if row.number is not None:
             day, serial = row.number[3:11], int(row.number[12:])

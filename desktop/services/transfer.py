@@ -371,7 +371,6 @@ def write_export(records: Iterable[dict[str, Any]], out: IO[str] | Path, *, fmt:
                  progress: Callable[[int], None] | None = None) -> int:
     """Write ``records`` as CSV (UTF-8 with BOM, for Excel on a Chinese PC) or XLSX; returns the row count."""
     header_row = [header_label(key, headers) for key in EXPORT_COLUMNS]
-    count = 0
     if fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -380,25 +379,28 @@ def write_export(records: Iterable[dict[str, Any]], out: IO[str] | Path, *, fmt:
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Complaints"))
         sheet.append(header_row)
-        for record in records:
-            sheet.append(export_cells(record, headers))
-            count += 1
-            if progress is not None and count % EXPORT_PAGE == 0:
-                progress(count)
+        count = _append_rows(sheet.append, records, headers, progress)
         book.save(out)
         return count
     handle = out.open("w", encoding="utf-8-sig", newline="") if isinstance(out, Path) else out
     try:
         writer = csv.writer(handle)
         writer.writerow(header_row)
-        for record in records:
-            writer.writerow(export_cells(record, headers))
-            count += 1
-            if progress is not None and count % EXPORT_PAGE == 0:
-                progress(count)
+        count = _append_rows(writer.writerow, records, headers, progress)
     finally:
         if isinstance(out, Path):
             handle.close()
+    return count
+
+
+def _append_rows(append: Callable[[list[str]], object], records: Iterable[dict[str, Any]],
+                 headers: HeaderLanguage, progress: Callable[[int], None] | None) -> int:
+    count = 0
+    for record in records:
+        append(export_cells(record, headers))
+        count += 1
+        if progress is not None and count % EXPORT_PAGE == 0:
+            progress(count)
     return count
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop.domain.deadlines import Deadline, DeadlineRule, start_key
+from desktop.domain.deadlines import Deadline, DeadlineRule, Due, DueDates
 from desktop.services.records import Actor
 from desktop.store.chain import link_rows
 from desktop.store.chained import EVENTS, event_content
@@ -29,8 +29,6 @@ from desktop.store.models import Base, Complaint
 BATCH = 500
 
 EVENT_TABLE = Base.metadata.tables["complaint_events"]
-_Key = tuple[str, Any]
-_Target = tuple[date, datetime, bool]
 
 
 def _batches(ids: list[int]) -> Iterator[list[int]]:
@@ -52,20 +50,14 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
     if only_provisional:
         query = query.where(Complaint.calendar_provisional.is_(True))
 
-    targets: dict[_Key, _Target] = {}
-    moved: dict[_Target, list[int]] = defaultdict(list)
+    dues = DueDates(rules, compute)
+    moved: dict[Due, list[int]] = defaultdict(list)
     old_dates: dict[int, date] = {}
     uuids: dict[int, str] = {}
     for case_id, case_uuid, rule_code, start, old_date, old_at, old_provisional in session.execute(
             query.execution_options(yield_per=5000)):
-        rule = rules[rule_code]
-        key = (rule_code, start_key(rule, start))
-        target = targets.get(key)
-        if target is None:
-            deadline = compute(rule_code, start)
-            target = (deadline.due_date, deadline.due_at, deadline.calendar == "provisional")
-            targets[key] = target
-        if (old_at, old_provisional) != (target[1], target[2]):
+        target = dues(rule_code, start)
+        if (old_at, old_provisional) != (target.due_at, target.provisional):
             moved[target].append(case_id)
             old_dates[case_id] = old_date
             uuids[case_id] = case_uuid

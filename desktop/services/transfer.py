@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.codes import OPEN_STATUSES, Status
-from desktop.domain.deadlines import BEIJING, RuleKind, compute_deadline, start_key
+from desktop.domain.deadlines import BEIJING, DueDates, compute_deadline
 from desktop.domain.exchange import (
     CODED_COLUMNS,
     EXPORT_COLUMNS,
@@ -177,38 +177,7 @@ def _check_against_store(session: Session, rows: list[ImportRow], agents: dict[s
         raise ImportRejectedError(errors)
 
 
-class _Due(NamedTuple):
-    due_date: date
-    due_at: datetime
-    provisional: bool
-
-
-class _Deadlines:
-    """Deadlines memoised per (rule, what they depend on): a file's rows share receipt days.
-
-    Only the due date, moment and calendar state are kept, not the translated trace each
-    computation builds (it was most of an import's memory: 0.5 GB for 100,000 rows).
-    """
-
-    def __init__(self, complaints: ComplaintService) -> None:
-        # Read once: the rules and the calendar are revalidated against the store on every access
-        # (a query each), and the whole import is one operation under one set of them.
-        self._rules = complaints.rules
-        self._calendar = complaints.calendar
-        self._cache: dict[tuple[str, date | datetime], _Due] = {}
-
-    def __call__(self, rule: str, start: datetime) -> _Due:
-        key = (rule, start_key(self._rules[rule], start))
-        found = self._cache.get(key)
-        if found is None:
-            deadline = compute_deadline(self._rules[rule], start, self._calendar)
-            found = _Due(deadline.due_date, deadline.due_at, deadline.calendar == "provisional")
-            if self._rules[rule].kind is not RuleKind.HOURS:  # an hour-counted one is this row's alone
-                self._cache[key] = found
-        return found
-
-
-def _complaint_values(row: ImportRow, deadlines: _Deadlines, actor: Actor, agents: dict[str, int],
+def _complaint_values(row: ImportRow, deadlines: DueDates, actor: Actor, agents: dict[str, int],
                       now: datetime) -> dict[str, Any]:
     data, work = row.data, row.work
     status = Status(work.get("status", Status.REGISTERED.value))
@@ -253,7 +222,10 @@ def store_rows(sessions: sessionmaker[Session], complaints: ComplaintService, ac
     now = utc_now()
     with sessions() as session:
         agents = _agents(session, rows)
-    deadlines = _Deadlines(complaints)
+    # The rules and the calendar read once: each access revalidates them against the store (a
+    # query), and the whole import is one operation under one set of them.
+    rules, calendar = complaints.rules, complaints.calendar
+    deadlines = DueDates(rules, lambda code, start: compute_deadline(rules[code], start, calendar))
     values = [_complaint_values(row, deadlines, actor, agents, now) for row in rows]
     clock = WriteClock()
     with clock.transaction(sessions) as session:

@@ -246,3 +246,27 @@ def test_every_message_of_the_area_has_a_chinese_translation() -> None:
                 missing.append(msgid)
     assert checked > 100
     assert missing == []
+
+
+def test_due_dates_compute_a_day_counted_deadline_once_per_beijing_day(calendar: WorkCalendar) -> None:
+    from collections import Counter
+
+    from desktop.domain.deadlines import Deadline, DueDates
+
+    rules = build_rules({})
+    calls: Counter[str] = Counter()
+
+    def counted(code: str, start: datetime) -> Deadline:
+        calls[code] += 1
+        return compute_deadline(rules[code], start, calendar)
+
+    dues = DueDates(rules, counted)
+    morning, evening = datetime(2026, 3, 2, 1, 0, tzinfo=UTC), datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 9:00, 20:00
+    for start in (morning, evening, morning):
+        reply = dues("reply", start)
+        expected = compute_deadline(rules["reply"], start, calendar)
+        assert (reply.due_date, reply.due_at) == (expected.due_date, expected.due_at)
+        hours = dues("acknowledge", start)
+        assert hours.due_at == compute_deadline(rules["acknowledge"], start, calendar).due_at
+    # One Beijing day for the day count; an hour count is each moment's own.
+    assert calls == {"reply": 1, "acknowledge": 3}

@@ -10,7 +10,7 @@ from desktop.domain.deadlines.calendar_year import (
     parse_calendar_json,
     parse_calendar_year,
 )
-from desktop.domain.deadlines.engine import BEIJING, Deadline, compute_deadline, start_key, to_beijing
+from desktop.domain.deadlines.engine import BEIJING, Deadline, Due, DueDates, compute_deadline, start_key, to_beijing
 from desktop.domain.deadlines.rules import (
     DEFAULT_RULES,
     DeadlineRule,
@@ -28,6 +28,8 @@ __all__ = [
     "CalendarYear",
     "Deadline",
     "DeadlineRule",
+    "Due",
+    "DueDates",
     "LegalBasis",
     "RuleConfigError",
     "RuleKind",

@@ -8,9 +8,10 @@ step is written to a translated trace so staff can see why a date was chosen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from desktop.domain.deadlines.names import format_day, format_moment
@@ -28,6 +29,38 @@ def start_key(rule: DeadlineRule, start: datetime) -> date | datetime:
     if rule.kind is RuleKind.HOURS:
         return start
     return start.astimezone(BEIJING).date()
+
+
+class Due(NamedTuple):
+    """What is stored of a deadline: the last day, the moment it becomes late, the calendar state."""
+
+    due_date: date
+    due_at: datetime
+    provisional: bool
+
+
+class DueDates:
+    """Deadlines for bulk work (imports, recomputes), computed once per (rule, :func:`start_key`).
+
+    Rows received on the same day share a day-counted deadline; only what is stored is kept, not
+    the translated trace each computation builds (that was most of a 100,000-row import's memory).
+    """
+
+    def __init__(self, rules: Mapping[str, DeadlineRule], compute: Callable[[str, datetime], Deadline]) -> None:
+        self._rules = rules
+        self._compute = compute
+        self._memo: dict[tuple[str, date | datetime], Due] = {}
+
+    def __call__(self, rule_code: str, start: datetime) -> Due:
+        rule = self._rules[rule_code]
+        key = (rule_code, start_key(rule, start))
+        found = self._memo.get(key)
+        if found is None:
+            deadline = self._compute(rule_code, start)
+            found = Due(deadline.due_date, deadline.due_at, deadline.calendar == "provisional")
+            if rule.kind is not RuleKind.HOURS:  # an hour-counted deadline is its moment's alone
+                self._memo[key] = found
+        return found
 
 
 @dataclass(frozen=True)

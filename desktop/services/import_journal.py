@@ -39,10 +39,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
-from desktop.store.chain import link_rows
-from desktop.store.chained import EVENTS, event_content
+from desktop.store.chained import append_events
 from desktop.store.changes import SHARED, record_bulk_change
-from desktop.store.models import Complaint, ComplaintEvent, ImportJob, ImportStagedRow, User
+from desktop.store.maintenance import bulk_page_cache
+from desktop.store.models import Complaint, ImportJob, ImportStagedRow, User
 from desktop.store.types import MoneyFen, UtcDateTime
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ SQLITE_PAUSE = 0.11
 # A journal entry whose process cannot be checked (another PC) is abandoned after this long
 # without a heartbeat (each batch beats).
 STALE_AFTER = timedelta(minutes=10)
-IMPORT_CACHE_KIB = 65536  # the publishing connection's page cache (SQLite), 64 MB
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -236,10 +235,9 @@ def _publishing_connection(sessions: sessionmaker[Session]) -> Iterator[Connecti
       "imported" only once everything is on disk.
     """
     engine = sessions.kw["bind"]
-    with engine.connect() as connection:
+    with engine.connect() as connection, bulk_page_cache(connection):
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
             connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
         connection.commit()
         try:
@@ -248,7 +246,6 @@ def _publishing_connection(sessions: sessionmaker[Session]) -> Iterator[Connecti
             if sqlite:  # the connection goes back to the pool as every other one is
                 connection.rollback()
                 connection.exec_driver_sql("PRAGMA synchronous=FULL")
-                connection.exec_driver_sql("PRAGMA cache_size=-2000")
                 connection.commit()
 
 
@@ -360,7 +357,6 @@ def _publish_batches(sessions: sessionmaker[Session], connection: Connection, jo
                      actor_id: int, login: str, *, clock: WriteClock, batching: Batching,
                      progress: Progress | None) -> int:
     complaint_table = cast(Table, Complaint.__table__)
-    event_table = cast(Table, ComplaintEvent.__table__)
     batches = _Batches(batching.first_publish, batching.target_seconds)
     published = 0
     while True:
@@ -379,15 +375,12 @@ def _publish_batches(sessions: sessionmaker[Session], connection: Connection, jo
             session.execute(insert(complaint_table), rows)
             ids = {number: complaint_id for number, complaint_id in session.execute(
                 select(Complaint.number, Complaint.id).where(Complaint.number.in_([row["number"] for row in rows])))}
-            events = [{"complaint_id": ids[row["number"]], "at": now, "actor_id": actor_id, "kind": "created",
-                       "action": None, "from_status": None, "to_status": None, "changes": "{}", "note": note}
-                      for row in rows]
             # Each "created" entry takes its place in the history's hash chain, as intake's do.
-            links = link_rows(session, [(EVENTS, event_content(row["uuid"], login, event))
-                                        for row, event in zip(rows, events, strict=True)])
-            for event, link in zip(events, links, strict=True):
-                event.update(link.columns())
-            session.execute(insert(event_table), events)
+            append_events(session, login, [
+                (row["uuid"], {"complaint_id": ids[row["number"]], "at": now, "actor_id": actor_id,
+                               "kind": "created", "action": None, "from_status": None, "to_status": None,
+                               "changes": "{}", "note": note})
+                for row in rows])
             session.execute(delete(ImportStagedRow).where(ImportStagedRow.id.in_([i for i, _p in staged])))
             record_bulk_change(session, SHARED, "import")  # every seat's queue re-reads
         batches.adjust(len(rows), time.perf_counter() - started)

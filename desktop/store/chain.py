@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Select, event, insert, text
@@ -39,21 +40,30 @@ AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 HEAD_TABLE = "chain_head"
 
 
+@lru_cache(maxsize=64)  # a bulk write chains thousands of entries stamped with the same moment
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def canonical(value: Any) -> Any:
     """The form a content value takes in the hash: instants as UTC ISO text with microseconds."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _instant(value)
     if value is None or isinstance(value, str | int | bool):
         return value
     return str(value)
 
 
+# One encoder for every hash: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_PLAIN = (str, int, bool, type(None))  # already canonical; the common case, checked first
+
+
 def entry_hash(table: str, seq: int, prev_hash: str, content: Sequence[Any]) -> str:
-    payload = [table, seq, prev_hash, *(canonical(value) for value in content)]
-    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return hashlib.sha256(encoded).hexdigest()
+    payload = [table, seq, prev_hash, *(value if type(value) in _PLAIN else canonical(value) for value in content)]
+    return hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

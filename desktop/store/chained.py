@@ -6,13 +6,14 @@ table (e.g. ``audit_events``) joins by adding its own ``register(ChainedTable(..
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
-from desktop.store.chain import AnySelect, ChainedTable, queue_row, register
+from desktop.store.bulk import insert_rows
+from desktop.store.chain import AnySelect, ChainedTable, link_rows, queue_row, register
 from desktop.store.models import AuditEvent, Complaint, ComplaintEvent, KeyEvent, PersonalDataAccess, User
 
 EVENTS = "complaint_events"
@@ -53,6 +54,19 @@ def _unchained_events() -> AnySelect:
 
 
 register(ChainedTable(EVENTS, _events, _unchained_events))
+
+
+def append_events(session: Session, login: str, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Chain and insert many history rows now (the bulk writers: an import's publishing, a recompute).
+
+    ``events`` pairs each case's uuid with its event row (every ``complaint_events`` column but
+    the id and the chain's three); all are written by ``login``. The rows take their places in the
+    hash chain in the given order, exactly as :func:`add_event`'s queued ones do at commit.
+    """
+    links = link_rows(session, [(EVENTS, event_content(case_uuid, login, row)) for case_uuid, row in events])
+    rows = [{**row, **link.columns()} for (_uuid, row), link in zip(events, links, strict=True)]
+    connection: Connection = session.connection()
+    insert_rows(connection, cast(Table, ComplaintEvent.__table__), rows)
 
 
 # -- the audit logs: accounts, personal-data access, keys -----------------------------------------

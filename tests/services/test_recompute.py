@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
 from desktop.domain.codes import OPEN_STATUSES, Status
 from desktop.domain.deadlines import BEIJING, build_rules, compute_deadline
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.demo import generate
 from desktop.services.recompute import recompute_open_deadlines
+from desktop.store.chain import verify_chain
+from desktop.store.stats_summary import summary_differences
 
 
 def _open_cases(services: AppServices) -> list[tuple[str, int]]:
@@ -56,3 +62,55 @@ def test_shorter_site_period_moves_every_open_case_once(services: AppServices) -
     assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) == 0
     assert len(services.complaints.events(open_numbers[0])) == events_before
 
+
+
+def _open_trigger(services: AppServices) -> str | None:
+    with services.engine.connect() as connection:
+        found = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'stats_open_au'")).scalar()
+    return None if found is None else str(found)
+
+
+def _moved_shorter(services: AppServices, days: int) -> None:
+    services.site.set(services.actor, "deadline_rules", {"reply": days})
+    services.reload_clock()
+
+
+def test_recompute_moves_the_open_summary_as_a_set_and_keeps_chain_and_trigger(services: AppServices) -> None:
+    """On SQLite the row trigger is held for the recompute and the summary changed once, as a set."""
+    generate(services.sessions, services.complaints, services.actor, 200, seed=5)
+    trigger = _open_trigger(services)
+    assert trigger is not None
+    _moved_shorter(services, 9)
+    assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) > 20
+    with services.engine.connect() as connection:
+        assert summary_differences(connection) == []
+        assert verify_chain(connection).intact  # every "deadline" entry took its place in the chain
+    assert _open_trigger(services) == trigger  # the trigger is back, exactly as the migration made it
+    # ...and keeps the summary again for an ordinary edit afterwards.
+    with services.engine.begin() as connection:
+        connection.execute(text("UPDATE complaints SET category = 'network' WHERE is_open AND id % 2 = 0"))
+    with services.engine.connect() as connection:
+        assert summary_differences(connection) == []
+
+
+def test_a_recompute_failing_halfway_leaves_deadlines_summary_and_trigger_as_they_were(
+        services: AppServices) -> None:
+    generate(services.sessions, services.complaints, services.actor, 120, seed=6)
+    trigger = _open_trigger(services)
+    with services.engine.connect() as connection:
+        before = connection.execute(text("SELECT id, reply_due_at FROM complaints ORDER BY id")).all()
+        last_open = connection.execute(text("SELECT max(id) FROM complaints WHERE is_open")).scalar_one()
+    # A real database error in the middle of the updates: the last open case refuses to change.
+    with services.engine.begin() as connection:
+        connection.execute(text(
+            f"CREATE TRIGGER refuse_one BEFORE UPDATE OF reply_due_at ON complaints WHEN OLD.id = {last_open} "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    _moved_shorter(services, 8)
+    with pytest.raises(DBAPIError, match="refused"):
+        services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE)
+    with services.engine.connect() as connection:
+        assert connection.execute(text("SELECT id, reply_due_at FROM complaints ORDER BY id")).all() == before
+        assert summary_differences(connection) == []
+        assert connection.execute(text("SELECT count(*) FROM complaint_events WHERE kind = 'deadline'")
+                                  ).scalar_one() == 0
+    assert _open_trigger(services) == trigger

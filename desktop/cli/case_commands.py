@@ -107,15 +107,16 @@ def handle_link(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def handle_cite(args: argparse.Namespace, ctx: CliContext) -> int:
     from desktop.cli.law_commands import find_article
-    from desktop.law import load_active_pack
     from desktop.law.citation import Citation
 
-    statute, number = find_article(load_active_pack(), args.statute, args.article)
+    services = ctx.services()
+    # The pack every seat uses (stored in the database when an administrator imported one), the
+    # same one the citation service stamps its version from: never this PC's own folder.
+    statute, number = find_article(services.law_pack, args.statute, args.article)
     article = statute.article(number)
     if args.paragraph is not None and not 1 <= args.paragraph <= len(article.paragraphs):
         raise CliError(_("Article {number} has no paragraph {paragraph}.").format(number=number,
                                                                                  paragraph=args.paragraph))
-    services = ctx.services()
     stored = services.citations.add(services.actor, args.number, Citation.of(statute, article, args.paragraph),
                                     confirmed=args.confirm)
     ctx.emit({"number": args.number, "citation": stored.citation.format()}, stored.citation.format())

@@ -141,3 +141,31 @@ def test_old_change_log_entries_are_pruned_but_the_shared_revision_stays(service
     with services.sessions() as session:
         assert shared_revision(session.connection()) == revision
         assert session.execute(select(func.count(ChangeLogEntry.seq))).scalar_one() == 1
+
+
+def test_cli_cite_quotes_the_pack_stored_in_the_database(
+        monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A seat whose own folder has only the bundled pack cites the article as every seat now reads it."""
+    from desktop.cli.main import main
+    from tests.accounts import cli_account
+    from tests.ui.law.test_pack_import import amended_pack
+
+    supervisor = open_as(db_url, "zhuguan", role="admin", display_name="王主管")
+    try:
+        number = supervisor.complaints.create(supervisor.actor, sample()).number
+        folder = amended_pack(tmp_path)
+        supervisor.share_law_pack(folder)
+        shutil.rmtree(folder)
+    finally:
+        supervisor.close()
+    cli_account(monkeypatch, db_url, "zuoxi", role="supervisor", display_name="李坐席")
+    assert main(["complaint", "cite", number, "电信条例", "39", "--json"]) == 0
+    capsys.readouterr()
+
+    reader = open_as(db_url, "zhuguan", role="admin", display_name="王主管")
+    try:
+        (stored,) = reader.citations.list(number)
+    finally:
+        reader.close()
+    assert stored.pack_version == "2030-01-02"
+    assert "20日" in stored.citation.text and "30日" not in stored.citation.text  # the amended wording

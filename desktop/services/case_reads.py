@@ -31,13 +31,13 @@ from desktop.services.permissions import case_scope
 from desktop.services.records import Actor, ComplaintRecord, EventRecord
 from desktop.store.models import Complaint, ComplaintCitation, ComplaintEvent, ComplaintLink, User
 
-# Record fields read straight from the complaint's columns of the same name.
-_RECORD_COLUMNS = tuple(f.name for f in fields(ComplaintRecord)
-                        if f.name not in ("assigned_agent_name", "linked_numbers"))
-_RECORD_KEYS = (*_RECORD_COLUMNS, "assigned_agent_name")
-_RECORD_SELECT = (select(*(getattr(Complaint, name) for name in _RECORD_COLUMNS),
-                         User.display_name.label("assigned_agent_name"))
+# The record's fields in its own order (a row is its positional arguments): the complaint's columns
+# of the same name, and the assigned agent's display name.
+_RECORD_FIELDS = tuple(f.name for f in fields(ComplaintRecord) if f.name != "linked_numbers")
+_RECORD_SELECT = (select(*(User.display_name.label(name) if name == "assigned_agent_name"
+                           else getattr(Complaint, name) for name in _RECORD_FIELDS))
                   .outerjoin(User, User.id == Complaint.assigned_agent_id))
+_RECORD_ID = _RECORD_FIELDS.index("id")
 _LINKS = (select(Complaint.number).join(ComplaintLink, ComplaintLink.linked_id == Complaint.id)
           .where(ComplaintLink.complaint_id == bindparam("complaint_id")).order_by(Complaint.number))
 _EVENTS = (select(ComplaintEvent.id, ComplaintEvent.at, User.display_name, ComplaintEvent.kind,
@@ -93,10 +93,12 @@ class _Prepared:
         self._bind = bind.get(variable)
         self._variable = variable
         self._fixed = fixed
-        self._order: tuple[str, ...] | None = None
+        self._template: tuple[Any, ...] | None = None  # positional: the parameters in order
+        self._slots: tuple[int, ...] = ()  # where the varying value goes among them
         if dialect.positional:
             assert expanded.positiontup is not None  # a positional dialect lists its parameters in order
-            self._order = tuple(expanded.positiontup)
+            self._template = tuple(fixed[name] for name in expanded.positiontup)
+            self._slots = tuple(i for i, name in enumerate(expanded.positiontup) if name == variable)
         self._dialect = dialect
         self._types = [column.type for column in statement.selected_columns]
         self._processors: list[tuple[int, Callable[[Any], Any]]] | None = None
@@ -104,10 +106,14 @@ class _Prepared:
     def parameters(self, value: Any) -> Any:
         if self._bind is not None:
             value = self._bind(value)
-        if self._order is None:
+        if self._template is None:
             return {**self._fixed, self._variable: value}
-        variable, fixed = self._variable, self._fixed
-        return tuple(value if name == variable else fixed[name] for name in self._order)
+        if len(self._template) == 1:
+            return (value,)
+        values = list(self._template)
+        for slot in self._slots:
+            values[slot] = value
+        return tuple(values)
 
     def rows(self, connection: Connection, cursor: Any, value: Any) -> list[Sequence[Any]]:
         parameters = self.parameters(value)
@@ -161,15 +167,6 @@ _EVENTS_READ = _Statement(_EVENTS, "complaint_id")
 _CITATIONS_READ = _Statement(_CITATIONS, "complaint_id")
 
 
-@contextmanager
-def _cursor(connection: Connection) -> Iterator[Any]:
-    cursor = connection.connection.cursor()
-    try:
-        yield cursor
-    finally:
-        cursor.close()
-
-
 class CaseReads:
     """The statements for one seat, prepared once: the case scope is the seat's."""
 
@@ -187,30 +184,40 @@ class CaseReads:
 
     def record(self, connection: Connection, number: str) -> ComplaintRecord:
         """The case ``number`` as the seat may see it, or ``NotFoundError`` (two indexed statements)."""
-        with _cursor(connection) as cursor:
+        cursor = connection.connection.cursor()
+        try:
             return self._read_record(connection, cursor, number)
+        finally:
+            cursor.close()
 
     def _read_record(self, connection: Connection, cursor: Any, number: str) -> ComplaintRecord:
         rows = self._record.rows(connection, cursor, _normalized(number))
         if not rows:
             raise self._not_found(number)
-        values = dict(zip(_RECORD_KEYS, rows[0], strict=True))
-        linked = tuple(row[0] for row in _LINKS_READ.rows(connection, cursor, values["id"]))
-        return ComplaintRecord(**values, linked_numbers=linked)
+        values = rows[0]
+        linked = tuple(row[0] for row in _LINKS_READ.rows(connection, cursor, values[_RECORD_ID]))
+        arguments = (*values, linked)  # linked_numbers is the record's last field
+        return ComplaintRecord(*arguments)
 
     def case_id(self, connection: Connection, number: str) -> int:
         """The id of case ``number`` within the seat's scope (index only), or ``NotFoundError``."""
-        with _cursor(connection) as cursor:
+        cursor = connection.connection.cursor()
+        try:
             rows = self._id.rows(connection, cursor, _normalized(number))
+        finally:
+            cursor.close()
         if not rows:
             raise self._not_found(number)
         return int(rows[0][0])
 
     def case_file(self, connection: Connection, number: str) -> CaseFile:
         """Record, history and citations of one case: four indexed statements on one connection."""
-        with _cursor(connection) as cursor:
+        cursor = connection.connection.cursor()
+        try:
             record = self._read_record(connection, cursor, number)
             return CaseFile(record, _events(connection, cursor, record.id), _citations(connection, cursor, record.id))
+        finally:
+            cursor.close()
 
 
 @contextmanager
@@ -248,8 +255,11 @@ def _normalized(number: str) -> str:
 
 def read_events(connection: Connection, complaint_id: int) -> list[EventRecord]:
     """The case's history, oldest first, with each actor's display name."""
-    with _cursor(connection) as cursor:
+    cursor = connection.connection.cursor()
+    try:
         return _events(connection, cursor, complaint_id)
+    finally:
+        cursor.close()
 
 
 def _events(connection: Connection, cursor: Any, complaint_id: int) -> list[EventRecord]:
@@ -261,8 +271,11 @@ def _events(connection: Connection, cursor: Any, complaint_id: int) -> list[Even
 
 def read_citations(connection: Connection, complaint_id: int) -> list[StoredCitation]:
     """The statute citations on the case, in the order they were attached."""
-    with _cursor(connection) as cursor:
+    cursor = connection.connection.cursor()
+    try:
         return _citations(connection, cursor, complaint_id)
+    finally:
+        cursor.close()
 
 
 def _citations(connection: Connection, cursor: Any, complaint_id: int) -> list[StoredCitation]:

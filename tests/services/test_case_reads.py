@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, event, select
+from sqlalchemy.exc import DBAPIError
 
 from desktop.domain.workflow import Action
 from desktop.law import Citation, LawIndex
@@ -151,3 +152,16 @@ def test_cursor_events_see_every_statement(seats: dict[str, AppServices]) -> Non
     assert [statement.split()[1] for statement, _ in seen] == [
         "complaints.id,", "complaints.number", "complaint_events.id,", "complaint_citations.id,"]
     assert opened.record.id in (seen[1][1] if isinstance(seen[1][1], tuple) else tuple(seen[1][1].values()))
+
+
+def test_driver_errors_come_wrapped_as_sqlalchemy_errors(seats: dict[str, AppServices]) -> None:
+    """What callers catch (``DBAPIError``: the CLI's store-unreachable message) is what Core raised."""
+    missing = Table("no_such_table", MetaData(), Column("id", Integer))
+    statement = case_reads._Statement(select(missing.c.id).where(missing.c.id == bindparam("id")), "id")
+    with case_reads.reading(seats["one"].sessions) as connection:
+        cursor = connection.connection.cursor()
+        try:
+            with pytest.raises(DBAPIError, match="no_such_table"):
+                statement.rows(connection, cursor, 1)
+        finally:
+            cursor.close()

@@ -22,7 +22,7 @@ from desktop.domain.validation import FieldError
 from desktop.i18n import N_, _
 from desktop.services.approvals import enforce_step
 from desktop.services.assignment import pick_assignee
-from desktop.services.case_reads import CaseFile, CaseReads, read_connection, read_events
+from desktop.services.case_reads import CaseFile, CaseReads, read_events, reading
 from desktop.services.case_rows import add_event, highest_serials, load_case, lock_for_write
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
 from desktop.services.permissions import case_scope, guarded, may_assign_to
@@ -207,23 +207,23 @@ class ComplaintService:
         raise RuntimeError("could not allocate a complaint number")
 
     # -- reading -------------------------------------------------------------------------------
-    # Reads go through case_reads (Core rows on one connection): opening a case is the hottest read.
+    # Reads go through case_reads (prepared statements on one pooled connection, no session): opening
+    # a case is the hottest read.
     @guarded("case.read")
     def get(self, number: str) -> ComplaintRecord:
-        with self._sessions() as session:
-            return self._reads.record(read_connection(session), number)
+        with reading(self._sessions) as connection:
+            return self._reads.record(connection, number)
 
     @guarded("case.read")
     def events(self, number: str) -> list[EventRecord]:
-        with self._sessions() as session:
-            connection = read_connection(session)
+        with reading(self._sessions) as connection:
             return read_events(connection, self._reads.case_id(connection, number))
 
     @guarded("case.read")
     def open_case(self, number: str) -> CaseFile:
         """Record, history and citations as the case view shows them, read on one connection."""
-        with self._sessions() as session:
-            return self._reads.case_file(read_connection(session), number)
+        with reading(self._sessions) as connection:
+            return self._reads.case_file(connection, number)
 
     @guarded("case.read")
     def earlier_from_number(self, phone: str, *, exclude_number: str | None = None,

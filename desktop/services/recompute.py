@@ -32,9 +32,12 @@ BATCH = 500
 COMPLAINT_TABLE = cast(Table, Complaint.__table__)
 
 
-def _batches(ids: list[int]) -> Iterator[list[int]]:
-    for offset in range(0, len(ids), BATCH):
-        yield ids[offset:offset + BATCH]
+_Case = tuple[int, str, date]  # id, uuid, stored due date
+
+
+def _batches(items: list[_Case]) -> Iterator[list[_Case]]:
+    for offset in range(0, len(items), BATCH):
+        yield items[offset:offset + BATCH]
 
 
 def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str, DeadlineRule],
@@ -55,17 +58,15 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
 
     connection = session.connection()
     dues = DueDates(rules, compute)
-    moved: dict[Due, list[int]] = defaultdict(list)
-    old_dates: dict[int, date] = {}
-    uuids: dict[int, str] = {}
+    # Per new due: (id, uuid, old due date) of each case moving there. Tuples in lists, not three
+    # dicts by id: at 330,000 moved cases that is 45 MB less.
+    moved: dict[Due, list[_Case]] = defaultdict(list)
     summary = OpenDueMoves()
     for case_id, case_uuid, rule_code, start, old_date, old_at, old_provisional, *counted in connection.execute(
             query.execution_options(yield_per=5000)):
         target = dues(rule_code, start)
         if (old_at, old_provisional) != (target.due_at, target.provisional):
-            moved[target].append(case_id)
-            old_dates[case_id] = old_date
-            uuids[case_id] = case_uuid
+            moved[target].append((case_id, case_uuid, old_date))
             summary.add(counted, old_date, target.due_date)
 
     if not moved:
@@ -74,22 +75,22 @@ def recompute_open_deadlines(session: Session, actor: Actor, rules: Mapping[str,
     # A larger page cache for the index pages the updates revisit; the open-by-due-day summary
     # changed once for the whole set instead of by a trigger per case.
     with bulk_page_cache(connection), due_days_moved_in_bulk(connection, summary):
-        for (due_date, due_at, provisional), ids in moved.items():
-            ids.sort()  # neighbouring rows share pages: each batch touches fewer of them
+        for (due_date, due_at, provisional), cases in moved.items():
+            cases.sort()  # by id: neighbouring rows share pages, so each batch touches fewer of them
             new_date = due_date.isoformat()
-            for chunk in _batches(ids):
+            for chunk in _batches(cases):
                 # version is bumped like an ORM save, so a seat holding the case open sees a conflict.
                 connection.execute(
-                    update(COMPLAINT_TABLE).where(COMPLAINT_TABLE.c.id.in_(chunk))
+                    update(COMPLAINT_TABLE).where(COMPLAINT_TABLE.c.id.in_([case_id for case_id, _u, _d in chunk]))
                     .values(reply_due_date=due_date, reply_due_at=due_at, calendar_provisional=provisional,
                             version=COMPLAINT_TABLE.c.version + 1))
                 # Each event takes its place in the history's hash chain, as add_event's do.
                 append_events(session, actor.login, [
-                    (uuids[case_id],
+                    (case_uuid,
                      {"complaint_id": case_id, "at": now, "actor_id": actor.id, "kind": "deadline", "action": None,
                       "from_status": None, "to_status": None,
-                      "changes": json.dumps({"reply_due_date": [old_dates[case_id].isoformat(), new_date]}),
+                      "changes": json.dumps({"reply_due_date": [old_date.isoformat(), new_date]}),
                       "note": note})
-                    for case_id in chunk])
+                    for case_id, case_uuid, old_date in chunk])
     record_bulk_change(session, SHARED, "deadlines")  # every seat's queue re-reads its due dates
-    return sum(len(ids) for ids in moved.values())
+    return sum(len(cases) for cases in moved.values())

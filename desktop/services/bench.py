@@ -307,8 +307,8 @@ def _bench_statistics(services: AppServices, capture: _Capture, raw: _Raw, repea
 def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dict[str, Any]:
     """Every open case's deadline moved by a shorter site period, computed and written, then rolled back.
 
-    Run twice: once on the capturing seat for its statements, then timed on ``services`` with this
-    step's own peak memory (the capture keeps every statement's parameters alive, which the product
+    Run twice: timed on ``services`` with this step's own peak memory, then on the capturing seat
+    for its statements (the capture keeps every statement's parameters alive, which the product
     does not). Raw is the same statements (the read of the open cases, the updates, the history rows
     and their chain links) sent through the plain driver in one transaction that is rolled back too:
     what the database itself must do, against what the product adds in computing and Python.
@@ -326,13 +326,14 @@ def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dic
                 only_provisional=False, note=RULES_CHANGED_NOTE)
             session.flush()
 
-    statements = capture.capture(partial(recompute, capture.seat))
     own_peak = reset_peak()
     before_mb = resident_mb()[0]
     started = time.perf_counter()
     recompute(services)
     app_ms = (time.perf_counter() - started) * 1000
     growth = round(_peak_rss_mb() - before_mb, 1)
+    # Captured after: memory the capture took and Python kept would otherwise be reused unseen.
+    statements = capture.capture(partial(recompute, capture.seat))
     started = time.perf_counter()
     raw.replay_rolled_back([s for s in statements if not s[0].lstrip().upper().startswith(("ROLLBACK", "BEGIN"))])
     raw_ms = (time.perf_counter() - started) * 1000

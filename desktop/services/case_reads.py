@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Dialect, Engine, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -253,13 +253,20 @@ def _normalized(number: str) -> str:
     return number.strip().upper()
 
 
-def read_events(connection: Connection, complaint_id: int) -> list[EventRecord]:
-    """The case's history, oldest first, with each actor's display name."""
+_Read = TypeVar("_Read")
+
+
+def _on_own_cursor(read: Callable[[Connection, Any, int], _Read], connection: Connection, complaint_id: int) -> _Read:
     cursor = connection.connection.cursor()
     try:
-        return _events(connection, cursor, complaint_id)
+        return read(connection, cursor, complaint_id)
     finally:
         cursor.close()
+
+
+def read_events(connection: Connection, complaint_id: int) -> list[EventRecord]:
+    """The case's history, oldest first, with each actor's display name."""
+    return _on_own_cursor(_events, connection, complaint_id)
 
 
 def _events(connection: Connection, cursor: Any, complaint_id: int) -> list[EventRecord]:
@@ -271,11 +278,7 @@ def _events(connection: Connection, cursor: Any, complaint_id: int) -> list[Even
 
 def read_citations(connection: Connection, complaint_id: int) -> list[StoredCitation]:
     """The statute citations on the case, in the order they were attached."""
-    cursor = connection.connection.cursor()
-    try:
-        return _citations(connection, cursor, complaint_id)
-    finally:
-        cursor.close()
+    return _on_own_cursor(_citations, connection, complaint_id)
 
 
 def _citations(connection: Connection, cursor: Any, complaint_id: int) -> list[StoredCitation]:

@@ -104,19 +104,28 @@ def test_sqlite_poll_sees_nothing_when_nothing_was_committed(services: AppServic
     feed.stop()
 
 
-def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
-        monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop.cli.main import main
-    from tests.accounts import cli_account
+def _share_amended_pack(db_url: str, tmp_path: Path) -> str:
+    """An administrator stores the amended pack in the database (no seat's folder holds it) and logs a
+    complaint; its number."""
     from tests.ui.law.test_pack_import import amended_pack
 
     supervisor = open_as(db_url, "zhuguan", role="admin", display_name="王主管")
     try:
+        number = supervisor.complaints.create(supervisor.actor, sample()).number
         folder = amended_pack(tmp_path)
         supervisor.share_law_pack(folder)
         shutil.rmtree(folder)
     finally:
         supervisor.close()
+    return number
+
+
+def test_cli_law_lookup_uses_the_pack_stored_in_the_database(
+        monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli.main import main
+    from tests.accounts import cli_account
+
+    _share_amended_pack(db_url, tmp_path)
     cli_account(monkeypatch, db_url, "zuoxi", role="agent", display_name="李坐席")
     # This PC never imported the pack (share_law_pack stores it in the database only); it trusts the
     # site CA that signed it, as every seat of the site must.
@@ -148,16 +157,8 @@ def test_cli_cite_quotes_the_pack_stored_in_the_database(
     """A seat whose own folder has only the bundled pack cites the article as every seat now reads it."""
     from desktop.cli.main import main
     from tests.accounts import cli_account
-    from tests.ui.law.test_pack_import import amended_pack
 
-    supervisor = open_as(db_url, "zhuguan", role="admin", display_name="王主管")
-    try:
-        number = supervisor.complaints.create(supervisor.actor, sample()).number
-        folder = amended_pack(tmp_path)
-        supervisor.share_law_pack(folder)
-        shutil.rmtree(folder)
-    finally:
-        supervisor.close()
+    number = _share_amended_pack(db_url, tmp_path)
     cli_account(monkeypatch, db_url, "zuoxi", role="supervisor", display_name="李坐席")
     assert main(["complaint", "cite", number, "电信条例", "39", "--json"]) == 0
     capsys.readouterr()

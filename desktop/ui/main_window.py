@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         # queue has been painted, so its thread does not hold the interpreter while the queue loads.
         self.after_first_paint = AfterFirstPaint(self.queue_view.table.viewport(),
                                                  lambda: not self.queue_model.loading)
-        self.start_queue()
+        self.start_queue(counts_after_first_paint=background)
         self.after_first_paint.call(self.history_status.check)
         if background:
             self.after_first_paint.call(self._warm_shared_state)
@@ -191,13 +191,18 @@ class MainWindow(QMainWindow):
         self.tick_timer.start()
 
     # -- start-up, refresh, background counts -------------------------------------------------
-    def start_queue(self) -> None:
+    def start_queue(self, *, counts_after_first_paint: bool = False) -> None:
         try:
             start = QueueFilter(self.settings.get("queue_filter"))
         except ValueError:
             start = QueueFilter.MINE
         self.queue_model.set_query(QueueQuery(filter=start))
-        self.refresh_counts()
+        if counts_after_first_paint:
+            # The filters' counts and the due summary (status bar, title) each scan the open cases:
+            # started with the first page they shared the two cores and the interpreter with it.
+            self.after_first_paint.call(self.refresh_counts)
+        else:
+            self.refresh_counts()
 
     def refresh(self) -> None:
         self.queue_model.refresh()

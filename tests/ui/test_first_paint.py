@@ -73,3 +73,18 @@ def test_the_desk_builds_the_law_index_before_the_first_case(qtbot: Any, desk_se
     assert "_suggester" in vars(index) and "_bm25" in vars(index._suggester)  # the cached model is built
     window.runner.wait()
     window.close()
+
+
+def test_the_desk_counts_its_filters_after_the_first_paint(qtbot: Any, desk_services: AppServices,
+                                                          desk_settings: Settings) -> None:
+    """The filters' counts and the due summary scan the open cases: not before the first page is on screen."""
+    window = MainWindow(desk_services, desk_settings)
+    qtbot.addWidget(window)
+    window.runner.wait()
+    qtbot.wait(50)  # a first page read on the worker has reached the model
+    assert window.queue_view._counts == {} and window.status.summary is None
+    window.show()
+    qtbot.waitUntil(lambda: window.after_first_paint.done, timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.queue_view._counts) and window.status.summary is not None, timeout=10000)
+    window.runner.wait()
+    window.close()

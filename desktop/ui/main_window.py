@@ -66,6 +66,11 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self._law_factory = law_factory or default_law_panel
         self._build_queue(background)
+        # The start-up work the first screen does not need waits for the queue to be painted (below).
+        self.after_first_paint = AfterFirstPaint(self.queue_view.table.viewport(),
+                                                 lambda: not self.queue_model.loading)
+        # The first page is read on a worker while the rest of the window is built.
+        self.start_queue(counts_after_first_paint=background)
         self._build_work_area(intake_factory or default_intake_form, case_factory or default_case_view)
         self._build_law_dock()
         self._build_actions()
@@ -80,9 +85,6 @@ class MainWindow(QMainWindow):
         self.retranslate()
         # The history walk (hashing every entry) is not part of the first screen: it starts once the
         # queue has been painted, so its thread does not hold the interpreter while the queue loads.
-        self.after_first_paint = AfterFirstPaint(self.queue_view.table.viewport(),
-                                                 lambda: not self.queue_model.loading)
-        self.start_queue(counts_after_first_paint=background)
         self.after_first_paint.call(self.history_status.check)
         if background:
             self.after_first_paint.call(self._warm_shared_state)

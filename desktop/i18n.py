@@ -26,8 +26,11 @@ DEFAULT_LANGUAGE = "zh_CN"
 SUPPORTED_LANGUAGES = ("zh_CN", "en")
 
 _lock = threading.Lock()
-_translation: gettext.NullTranslations = gettext.NullTranslations()
-_language = "en"
+# The active language's catalogs are read at its first translated string, not at import: a process
+# that translates nothing (``--help`` answers in the default language, though) or switches language
+# before its first string reads them once.
+_translation: gettext.NullTranslations | None = None
+_language = DEFAULT_LANGUAGE
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -72,15 +75,9 @@ def set_language(language: str) -> None:
     global _translation, _language
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; choose one of {SUPPORTED_LANGUAGES}")
-    chain: gettext.NullTranslations = gettext.NullTranslations()
-    if language != "en":
-        catalogs = _area_catalogs(language)
-        if catalogs:
-            chain = catalogs[0]
-            for extra in catalogs[1:]:
-                chain.add_fallback(extra)
     with _lock:
-        _translation = chain
+        if language != _language:
+            _translation = None  # read at the new language's first string
         _language = language
         listeners = list(_listeners)
     for listener in listeners:
@@ -107,24 +104,33 @@ def remove_language_listener(listener: Callable[[str], None]) -> None:
             _listeners.remove(listener)
 
 
+def _active() -> gettext.NullTranslations:
+    """The active language's chained catalogs, read on first use."""
+    global _translation
+    translation = _translation
+    if translation is not None:
+        return translation
+    with _lock:
+        if _translation is None:
+            _translation = translation_for(_language)
+        return _translation
+
+
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return _translation.ngettext(singular, plural, count)
+    return _active().ngettext(singular, plural, count)
 
 
 def pgettext(context: str, message: str) -> str:
-    return _translation.pgettext(context, message)
+    return _active().pgettext(context, message)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a string for extraction without translating it yet."""
     return message
-
-
-set_language(DEFAULT_LANGUAGE)
 
 
 def translation_for(language: str) -> gettext.NullTranslations:

@@ -13,23 +13,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
-from desktop.law import LawPack
-from desktop.letters.content import LetterContent
 from desktop.services.calendar import CalendarService
-from desktop.services.citations import CitationService
 from desktop.services.complaints import ComplaintService
 from desktop.services.identity import IdentityService, SignInError
 from desktop.services.import_journal import Recovered, recover_imports
-from desktop.services.law_learning import SiteLearning
-from desktop.services.letters import LetterService
-from desktop.services.privacy import PersonalDataService
-from desktop.services.quality import QualityService
 from desktop.services.queue import QueueService
 from desktop.services.records import Actor
 from desktop.services.shared_state import SharedState, share_pack
 from desktop.services.site import SiteSettingsService
-from desktop.services.stats import StatsService
-from desktop.services.supervision import SupervisionService
 from desktop.services.users import UserService
 from desktop.store.changes import ChangeFeed, ChangeRecorder, new_origin, prune_change_log
 from desktop.store.db import create_db_engine, make_session_factory, resolve_url
@@ -37,7 +28,17 @@ from desktop.store.maintenance import ensure_statistics, optimize_on_close
 from desktop.store.migrate import upgrade_to_head
 
 if TYPE_CHECKING:
+    # Imported where first used: the queue's first page needs none of them.
+    from desktop.law import LawPack
+    from desktop.letters.content import LetterContent
+    from desktop.services.citations import CitationService
     from desktop.services.keys import KeyService
+    from desktop.services.law_learning import SiteLearning
+    from desktop.services.letters import LetterService
+    from desktop.services.privacy import PersonalDataService
+    from desktop.services.quality import QualityService
+    from desktop.services.stats import StatsService
+    from desktop.services.supervision import SupervisionService
 
 log = logging.getLogger(__name__)
 
@@ -161,15 +162,21 @@ class AppServices:
 
     @cached_property
     def citations(self) -> CitationService:
+        from desktop.services.citations import CitationService
+
         return CitationService(self.sessions, lambda: self.law_pack.pack_version, self.actor)
 
     @cached_property
     def law_learning(self) -> SiteLearning:
         """What similar earlier cases at this site cited (counts only), for suggestions."""
+        from desktop.services.law_learning import SiteLearning
+
         return SiteLearning(self.sessions, self.site)
 
     @cached_property
     def letters(self) -> LetterService:
+        from desktop.services.letters import LetterService
+
         return LetterService(self.sessions, self.complaints, self.citations, self.site, self.actor)
 
     @cached_property
@@ -182,21 +189,29 @@ class AppServices:
     @cached_property
     def stats(self) -> StatsService:
         """Supervisor statistics (agents get their own cases' figures)."""
+        from desktop.services.stats import StatsService
+
         return StatsService(self.sessions, self.actor)
 
     @cached_property
     def privacy(self) -> PersonalDataService:
         """Reveals, exports and the access log of personal data (MIIT Order 24 art. 13)."""
+        from desktop.services.privacy import PersonalDataService
+
         return PersonalDataService(self.sessions)
 
     @cached_property
     def supervision(self) -> SupervisionService:
         """Approvals, returns for rework, reassignment and the team board."""
+        from desktop.services.supervision import SupervisionService
+
         return SupervisionService(self.sessions, self.complaints)
 
     @cached_property
     def quality(self) -> QualityService:
         """Quality review (质检) samples and scores."""
+        from desktop.services.quality import QualityService
+
         return QualityService(self.sessions)
 
     def letters_content(self, number: str) -> LetterContent:

@@ -12,13 +12,13 @@ import threading
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.deadlines import build_rules
 from desktop.i18n import _
-from desktop.law import LawPack, PackValidationError, load_active_pack, load_pack
 from desktop.paths import user_data_dir
 from desktop.services.calendar import CalendarService
 from desktop.services.complaints import _Clock
@@ -27,6 +27,9 @@ from desktop.services.records import Actor
 from desktop.services.site import SiteSettingsService
 from desktop.store.changes import shared_revision
 from desktop.store.models import LawPackRecord
+
+if TYPE_CHECKING:
+    from desktop.law import LawPack
 
 
 class SharedState:
@@ -83,6 +86,8 @@ def pack_archive(folder: Path) -> bytes:
 
 def unpack_archive(data: bytes, sha256: str) -> Path:
     """Unpack a stored pack once per content into the data folder; the loader then validates it."""
+    from desktop.law import PackValidationError  # the law package is not start-up work
+
     target = shared_packs_dir() / sha256
     if target.is_dir():
         return target
@@ -108,6 +113,8 @@ def unpack_archive(data: bytes, sha256: str) -> Path:
 
 def newest_pack(sessions: sessionmaker[Session]) -> LawPack:
     """The newest valid pack among the bundled one, older per-PC imports and the packs in the store."""
+    from desktop.law import PackValidationError, load_active_pack, load_pack
+
     best = load_active_pack()
     with sessions() as session:
         rows = session.execute(select(LawPackRecord.version, LawPackRecord.sha256)
@@ -126,6 +133,8 @@ def newest_pack(sessions: sessionmaker[Session]) -> LawPack:
 def share_pack(sessions: sessionmaker[Session], actor: Actor, folder: Path) -> LawPack:
     """Store a validated pack folder in the database so every seat uses it (``lawpack.import``)."""
     require(actor, "lawpack.import")
+    from desktop.law import load_pack
+
     pack = load_pack(folder)
     data = pack_archive(folder)
     sha = hashlib.sha256(data).hexdigest()

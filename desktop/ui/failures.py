@@ -27,7 +27,11 @@ def rescue_drafts(window: QWidget | None) -> None:
     """Write whatever the agent has typed before anything else happens."""
     if window is None:
         return
-    for name in ("intake", "case_view"):
+    if not getattr(window, "intake_built", True):
+        names: tuple[str, ...] = ("case_view",)  # a form not yet built holds nothing typed
+    else:
+        names = ("intake", "case_view")
+    for name in names:
         part = getattr(window, name, None)
         save = getattr(part, "save_draft_now", None)
         if callable(save):

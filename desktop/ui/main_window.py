@@ -66,7 +66,12 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self._law_factory = law_factory or default_law_panel
         self._build_queue(background)
-        self._build_work_area(intake_factory or default_intake_form, case_factory or default_case_view)
+        # The start-up work the first screen does not need waits for the queue to be painted (below).
+        self.after_first_paint = AfterFirstPaint(self.queue_view.table.viewport(),
+                                                 lambda: not self.queue_model.loading)
+        # The first page is read on a worker while the rest of the window is built.
+        self.start_queue(counts_after_first_paint=background)
+        self._build_work_area(intake_factory or default_intake_form, case_factory or default_case_view, background)
         self._build_law_dock()
         self._build_actions()
         self.status = DeskStatusBar(self, services.actor, services.display_url)
@@ -80,9 +85,6 @@ class MainWindow(QMainWindow):
         self.retranslate()
         # The history walk (hashing every entry) is not part of the first screen: it starts once the
         # queue has been painted, so its thread does not hold the interpreter while the queue loads.
-        self.after_first_paint = AfterFirstPaint(self.queue_view.table.viewport(),
-                                                 lambda: not self.queue_model.loading)
-        self.start_queue()
         self.after_first_paint.call(self.history_status.check)
         if background:
             self.after_first_paint.call(self._warm_shared_state)
@@ -103,15 +105,22 @@ class MainWindow(QMainWindow):
         self.queue_view.case_activated.connect(self.open_case)
         self.queue_view.filter_changed.connect(self._filter_changed)
 
-    def _build_work_area(self, intake_factory: PanelFactory, case_factory: PanelFactory) -> None:
+    def _build_work_area(self, intake_factory: PanelFactory, case_factory: PanelFactory, background: bool) -> None:
         self.case_view = case_factory(self.services, self.settings) or missing_part()
-        self.intake = intake_factory(self.services, self.settings) or missing_part()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("work_tabs")
         self.tabs.addTab(self.case_view, "")
-        self.tabs.addTab(self.intake, "")
-        if hasattr(self.intake, "saved"):
-            self.intake.saved.connect(self._intake_saved)
+        # The intake form (its pickers, draft store and cipher) is not on the first screen: its tab
+        # holds a stand-in until the queue has been painted, or until the form is first asked for.
+        self._intake_factory = intake_factory
+        self._intake: QWidget | None = None
+        self._intake_slot = QWidget(self.tabs)
+        self.tabs.addTab(self._intake_slot, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        if background:
+            self.after_first_paint.call(self._build_intake)
+        else:
+            self._build_intake()
         if hasattr(self.case_view, "changed"):
             self.case_view.changed.connect(self._case_changed)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -123,6 +132,41 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
+
+    @property
+    def intake(self) -> QWidget:
+        """The new-complaint form, built now if the first paint has not yet come."""
+        if self._intake is None:
+            self._build_intake()
+        assert self._intake is not None
+        return self._intake
+
+    @property
+    def intake_built(self) -> bool:
+        return self._intake is not None
+
+    def _build_intake(self) -> None:
+        if self._intake is not None:
+            return
+        intake = self._intake_factory(self.services, self.settings) or missing_part()
+        self._intake = intake
+        index = self.tabs.indexOf(self._intake_slot)
+        was_current = self.tabs.currentIndex() == index
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, intake, _("New complaint"))
+        if was_current:
+            self.tabs.setCurrentIndex(index)
+        self.tabs.blockSignals(False)
+        self._intake_slot.deleteLater()
+        if hasattr(intake, "saved"):
+            intake.saved.connect(self._intake_saved)
+        if hasattr(self, "desk_actions"):  # built later, it defuses the form's shortcuts itself
+            self._defuse_duplicate_shortcuts(intake)
+
+    def _tab_changed(self, index: int) -> None:
+        if self._intake is None and self.tabs.widget(index) is self._intake_slot:
+            self._build_intake()
 
     def _build_law_dock(self) -> None:
         # Built empty: the law pack is loaded the first time the dock is shown, not at start-up.
@@ -167,8 +211,9 @@ class MainWindow(QMainWindow):
         self.removeAction(submit)
         self.splitter.addAction(submit)
         submit.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for panel in (self.case_view, self.intake):
-            self._defuse_duplicate_shortcuts(panel)
+        for panel in (self.case_view, self._intake):
+            if panel is not None:
+                self._defuse_duplicate_shortcuts(panel)
         self.case_step_actions = add_case_step_actions(self, self.menus["case"], self.case_view,
                                                        lambda: self.tabs.setCurrentWidget(self.case_view))
 
@@ -191,13 +236,18 @@ class MainWindow(QMainWindow):
         self.tick_timer.start()
 
     # -- start-up, refresh, background counts -------------------------------------------------
-    def start_queue(self) -> None:
+    def start_queue(self, *, counts_after_first_paint: bool = False) -> None:
         try:
             start = QueueFilter(self.settings.get("queue_filter"))
         except ValueError:
             start = QueueFilter.MINE
         self.queue_model.set_query(QueueQuery(filter=start))
-        self.refresh_counts()
+        if counts_after_first_paint:
+            # The filters' counts and the due summary (status bar, title) each scan the open cases:
+            # started with the first page they shared the two cores and the interpreter with it.
+            self.after_first_paint.call(self.refresh_counts)
+        else:
+            self.refresh_counts()
 
     def refresh(self) -> None:
         self.queue_model.refresh()
@@ -229,7 +279,7 @@ class MainWindow(QMainWindow):
             focus()
 
     def save(self) -> None:
-        if self.tabs.currentWidget() is self.intake:
+        if self._intake is not None and self.tabs.currentWidget() is self._intake:
             self._save_intake()
             return
         action = getattr(self.case_view, "save_action", None)
@@ -237,7 +287,7 @@ class MainWindow(QMainWindow):
             action.trigger()
 
     def submit(self) -> None:
-        if self.tabs.currentWidget() is self.intake:
+        if self._intake is not None and self.tabs.currentWidget() is self._intake:
             self._save_intake()
             return
         button = self.case_view.findChild(QAbstractButton, "transition_submit_for_approval")
@@ -329,12 +379,12 @@ class MainWindow(QMainWindow):
         if callable(show):
             show(number)
             self._suggest_for_open_case()
-        typing = self.tabs.currentWidget() is self.intake and self._intake_has_input()
+        typing = self._intake is not None and self.tabs.currentWidget() is self._intake and self._intake_has_input()
         if not typing:
             self.tabs.setCurrentWidget(self.case_view)
 
     def _intake_has_input(self) -> bool:
-        check = getattr(self.intake, "has_unsaved_input", None)
+        check = getattr(self._intake, "has_unsaved_input", None)
         return bool(check()) if callable(check) else False
 
     def _intake_saved(self, number: str) -> None:
@@ -447,13 +497,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(self.status.summary, demo=self.demo))
         retranslate_actions(self.desk_actions, self.filter_actions, self.menus, self.law_toggle)
         self.tabs.setTabText(self.tabs.indexOf(self.case_view), _("Case"))
-        self.tabs.setTabText(self.tabs.indexOf(self.intake), _("New complaint"))
+        self.tabs.setTabText(self.tabs.indexOf(self._intake or self._intake_slot), _("New complaint"))
         self.law_dock.setWindowTitle(_("Law reference"))
         self.queue_view.retranslate()
         self.status.retranslate()
         self.history_status.retranslate()
         self.tray.retranslate()
-        for panel in (self.case_view, self.intake, self.law_dock.widget()):
+        for panel in (self.case_view, self._intake, self.law_dock.widget()):
             hook = getattr(panel, "retranslate", None)
             if callable(hook):
                 hook()
@@ -479,7 +529,7 @@ class MainWindow(QMainWindow):
         self.settings.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        save_draft = getattr(self.intake, "save_draft_now", None)
+        save_draft = getattr(self._intake, "save_draft_now", None)
         if callable(save_draft) and self._intake_has_input():
             save_draft()  # never lose a half-typed complaint; the form offers it back next time
         self.save_layout()

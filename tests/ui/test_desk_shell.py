@@ -105,6 +105,7 @@ def test_the_icon_is_in_the_window_the_tray_the_exe_and_the_installer(qapp: obje
     assert reader.imageCount() == 7
     spec = (REPO_ROOT / "packaging" / "complaint-desk.spec").read_text(encoding="utf-8")
     assert "complaint-desk.ico" in spec and "icon=ICON" in spec
+    assert 'runpy.run_path(str(ROOT / "packaging" / "compile_catalogs.py")' in spec  # catalogs always shipped
     iss = (REPO_ROOT / "packaging" / "complaint-desk.iss").read_text(encoding="utf-8")
     assert "SetupIconFile=..\\resources\\icons\\complaint-desk.ico" in iss
     assert "Root: HKCU; Subkey: \"Software\\Classes\\SystemFileAssociations\\.pdf\\shell\\ComplaintDesk.Verify" in iss

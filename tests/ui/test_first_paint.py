@@ -73,3 +73,37 @@ def test_the_desk_builds_the_law_index_before_the_first_case(qtbot: Any, desk_se
     assert "_suggester" in vars(index) and "_bm25" in vars(index._suggester)  # the cached model is built
     window.runner.wait()
     window.close()
+
+
+def test_the_desk_counts_its_filters_after_the_first_paint(qtbot: Any, desk_services: AppServices,
+                                                          desk_settings: Settings) -> None:
+    """The filters' counts and the due summary scan the open cases: not before the first page is on screen."""
+    window = MainWindow(desk_services, desk_settings)
+    qtbot.addWidget(window)
+    window.runner.wait()
+    qtbot.wait(50)  # a first page read on the worker has reached the model
+    assert window.queue_view._counts == {} and window.status.summary is None
+    window.show()
+    qtbot.waitUntil(lambda: window.after_first_paint.done, timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.queue_view._counts) and window.status.summary is not None, timeout=10000)
+    window.runner.wait()
+    window.close()
+
+
+def test_the_desk_builds_its_intake_form_after_the_first_paint(qtbot: Any, desk_services: AppServices,
+                                                              desk_settings: Settings) -> None:
+    """The new-complaint tab is not on the first screen; asked for earlier, it is built at once."""
+    window = MainWindow(desk_services, desk_settings)
+    qtbot.addWidget(window)
+    assert not window.intake_built
+    window.show()
+    qtbot.waitUntil(lambda: window.intake_built, timeout=10000)
+    assert window.tabs.indexOf(window.intake) == 1 and window.tabs.tabText(1) == "新建投诉"
+    window.runner.wait()
+    window.close()
+    early = MainWindow(desk_services, desk_settings)
+    qtbot.addWidget(early)
+    early.new_complaint()  # Ctrl+N before the first paint
+    assert early.intake_built and early.tabs.currentWidget() is early.intake
+    early.runner.wait()
+    early.close()

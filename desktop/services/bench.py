@@ -30,10 +30,11 @@ from sqlalchemy.engine import make_url
 from desktop.domain.deadlines import BEIJING, build_rules, compute_deadline
 from desktop.memory import reset_peak, resident_mb
 from desktop.services.app import AppServices
+from desktop.services.case_rows import lock_for_write
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.demo import DemoGenerator, demo_admin_seat, generate
 from desktop.services.queue import QueueFilter, QueueQuery
-from desktop.services.recompute import recompute_open_deadlines
+from desktop.services.recompute import RecomputeResult, recompute_in_batches
 from desktop.store.maintenance import analyze, statistics_are_current
 
 _INSERT_COMPLAINT_SQL = (
@@ -307,6 +308,8 @@ def _bench_statistics(services: AppServices, capture: _Capture, raw: _Raw, repea
 def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dict[str, Any]:
     """Every open case's deadline moved by a shorter site period, computed and written, then rolled back.
 
+    The batches the product commits one by one run here in one transaction (no commit, no pause
+    between them); ``longest_write_ms`` is the longest batch, what another seat would wait at most.
     Run twice: timed on ``services`` with this step's own peak memory, then on the capturing seat
     for its statements (the capture keeps every statement's parameters alive, which the product
     does not). Raw is the same statements (the read of the open cases, the updates, the history rows
@@ -314,17 +317,16 @@ def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dic
     what the database itself must do, against what the product adds in computing and Python.
     """
     rules = build_rules({"reply": 14})
-    moved = 0
+    result = RecomputeResult(0)
 
     def recompute(seat: AppServices) -> None:
-        nonlocal moved
+        nonlocal result
         calendar = seat.complaints.calendar
         with _rolled_back(seat) as session:
-            moved = recompute_open_deadlines(
-                session, seat.actor, rules,
-                lambda code, start: compute_deadline(rules[code], start, calendar),
-                only_provisional=False, note=RULES_CHANGED_NOTE)
-            session.flush()
+            lock_for_write(session)  # as each of the product's batches does
+            result = recompute_in_batches(
+                seat.sessions, seat.actor, rules, lambda code, start: compute_deadline(rules[code], start, calendar),
+                only_provisional=False, note=RULES_CHANGED_NOTE, within=session.connection())
 
     own_peak = reset_peak()
     before_mb = resident_mb()[0]
@@ -337,7 +339,8 @@ def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dic
     started = time.perf_counter()
     raw.replay_rolled_back([s for s in statements if not s[0].lstrip().upper().startswith(("ROLLBACK", "BEGIN"))])
     raw_ms = (time.perf_counter() - started) * 1000
-    return _figure("recompute_open_deadlines", app_ms, raw_ms, moved=moved, statements=len(statements),
+    return _figure("recompute_open_deadlines", app_ms, raw_ms, moved=result.moved, statements=len(statements),
+                   longest_write_ms=round(result.longest_write * 1000), write_transactions=result.transactions,
                    peak_rss_growth_mb=growth, peak_is_this_step=own_peak)
 
 

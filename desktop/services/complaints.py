@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Connection, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +23,11 @@ from desktop.i18n import N_, _
 from desktop.services.approvals import enforce_step
 from desktop.services.assignment import pick_assignee
 from desktop.services.case_reads import CaseFile, CaseReads, read_events, reading
-from desktop.services.case_rows import add_event, highest_serials, load_case, lock_for_write
+from desktop.services.case_rows import add_event, highest_serials, load_case
 from desktop.services.errors import ConcurrentEditError, PermissionDeniedError
 from desktop.services.permissions import case_scope, guarded, may_assign_to
-from desktop.services.recompute import recompute_open_deadlines
+from desktop.services.recompute import Progress as RecomputeProgress
+from desktop.services.recompute import RecomputeResult, recompute_in_batches
 from desktop.services.records import Actor, ComplaintRecord, ComplaintSummary, EventRecord
 from desktop.services.steps import apply_step, parse_compensation
 from desktop.store.maintenance import analyze
@@ -359,19 +360,28 @@ class ComplaintService:
 
     @guarded("case.recompute")
     def recompute_deadlines(self, actor: Actor, *, only_provisional: bool = False,
-                            note: str = CALENDAR_CHANGED_NOTE) -> int:
+                            note: str = CALENDAR_CHANGED_NOTE, progress: RecomputeProgress | None = None) -> int:
         """After a calendar or rule change: recompute stored deadlines of open cases; returns how many changed.
 
-        ``note`` (an N_-marked msgid) goes on each case's history, translated when shown.
+        ``note`` (an N_-marked msgid) goes on each case's history, translated when shown. The cases
+        move in short transactions (see desktop/services/recompute.py), so other seats keep working;
+        ``progress`` hears (looked at, to look at) after each.
         """
+        return self.recompute_in_batches(actor, only_provisional=only_provisional, note=note,
+                                         progress=progress).moved
+
+    @guarded("case.recompute")
+    def recompute_in_batches(self, actor: Actor, *, only_provisional: bool = False, note: str = CALENDAR_CHANGED_NOTE,
+                             progress: RecomputeProgress | None = None,
+                             within: Connection | None = None) -> RecomputeResult:
+        """What :meth:`recompute_deadlines` does, with its figures (``within``: see ``recompute_in_batches``)."""
         clock = self._clock
-        with self._sessions.begin() as session:
-            lock_for_write(session)
-            changed = recompute_open_deadlines(session, actor, clock.rules, clock.reply,
-                                               only_provisional=only_provisional, note=_(note))
-        if changed:
-            analyze(session.get_bind().engine)  # thousands of due dates moved: the planner's picture is stale
-        return changed
+        result = recompute_in_batches(self._sessions, actor, clock.rules, clock.reply,
+                                      only_provisional=only_provisional, note=_(note), progress=progress,
+                                      within=within)
+        if result.moved and within is None:
+            analyze(self._sessions.kw["bind"])  # thousands of due dates moved: the planner's picture is stale
+        return result
 
     # -- helpers -------------------------------------------------------------------------------
     @staticmethod

@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.i18n import _
+from desktop.services.write_batches import TARGET_SECONDS, BatchSizer, WriteClock, pause_between
 from desktop.store.chained import append_events
 from desktop.store.changes import SHARED, record_bulk_change
 from desktop.store.maintenance import bulk_page_cache
@@ -48,13 +49,8 @@ from desktop.store.types import MoneyFen, UtcDateTime
 log = logging.getLogger(__name__)
 
 STAGING, PUBLISHING, DONE, DISCARDED = "staging", "publishing", "done", "discarded"
-TARGET_SECONDS = 0.4  # what one batch's transaction should take; the brief allows ~1 s
 FIRST_STAGE_BATCH = 2000
 FIRST_PUBLISH_BATCH = 500
-MAX_BATCH = 20_000
-# Between two batches on SQLite the write lock stays free this long: SQLite's busy handler polls
-# every 100 ms once it has waited a third of a second, so a shorter gap could be missed.
-SQLITE_PAUSE = 0.11
 # A journal entry whose process cannot be checked (another PC) is abandoned after this long
 # without a heartbeat (each batch beats).
 STALE_AFTER = timedelta(minutes=10)
@@ -82,39 +78,6 @@ class ImportLostError(Exception):
 
     def __init__(self) -> None:
         super().__init__(_("The import was discarded as abandoned; nothing was stored. Import the file again."))
-
-
-@dataclass
-class WriteClock:
-    """How long each write transaction took, from BEGIN to the end of COMMIT."""
-
-    longest: float = 0.0
-    transactions: int = 0
-    total: float = 0.0
-
-    @contextmanager
-    def transaction(self, sessions: sessionmaker[Session], bind: Connection | None = None) -> Iterator[Session]:
-        started = time.perf_counter()
-        with (sessions() if bind is None else sessions(bind=bind)) as session, session.begin():
-            yield session
-        elapsed = time.perf_counter() - started
-        self.longest = max(self.longest, elapsed)
-        self.transactions += 1
-        self.total += elapsed
-
-
-@dataclass
-class _Batches:
-    """Batch sizes that keep each transaction near ``target`` seconds (at most doubling per step)."""
-
-    size: int
-    target: float
-
-    def adjust(self, rows: int, elapsed: float) -> None:
-        if rows < self.size or elapsed <= 0:
-            return  # a short last batch says nothing about the rate
-        wanted = int(rows * self.target / elapsed)
-        self.size = max(50, min(wanted, self.size * 2, MAX_BATCH))
 
 
 @dataclass
@@ -250,11 +213,7 @@ def _publishing_connection(sessions: sessionmaker[Session]) -> Iterator[Connecti
 
 
 def _pause(sessions: sessionmaker[Session], batching: Batching) -> None:
-    pause = batching.pause
-    if pause is None:
-        pause = SQLITE_PAUSE if sessions.kw["bind"].dialect.name == "sqlite" else 0.0
-    if pause:
-        time.sleep(pause)
+    pause_between(sessions.kw["bind"].dialect.name, batching.pause)
 
 
 # -- staging -------------------------------------------------------------------------------------
@@ -273,7 +232,7 @@ def stage_rows(sessions: sessionmaker[Session], job_id: int, values: list[dict[s
                batching: Batching, progress: Progress | None = None,
                should_stop: Callable[[], bool] | None = None) -> None:
     """Write the numbered rows to staging in short transactions; discards everything on any failure."""
-    batches = _Batches(batching.first_stage, batching.target_seconds)
+    batches = BatchSizer(batching.first_stage, batching.target_seconds)
     done = 0
     try:
         while done < len(values):
@@ -357,7 +316,7 @@ def _publish_batches(sessions: sessionmaker[Session], connection: Connection, jo
                      actor_id: int, login: str, *, clock: WriteClock, batching: Batching,
                      progress: Progress | None) -> int:
     complaint_table = cast(Table, Complaint.__table__)
-    batches = _Batches(batching.first_publish, batching.target_seconds)
+    batches = BatchSizer(batching.first_publish, batching.target_seconds)
     published = 0
     while True:
         with sessions(bind=connection) as session:  # read and decode before the write transaction

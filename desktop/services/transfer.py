@@ -41,7 +41,6 @@ from desktop.services.import_journal import (
     ImportCancelledError,
     ImportInterruptedError,
     StoredImport,
-    WriteClock,
     begin_publishing,
     discard,
     open_journal,
@@ -57,6 +56,7 @@ from desktop.services.import_read import (
     parse_file,
 )
 from desktop.services.records import Actor
+from desktop.services.write_batches import WriteClock
 from desktop.store.models import (
     Complaint,
     ComplaintCitation,

@@ -387,6 +387,11 @@ def due_days_moved_in_bulk(connection: Connection, moves: OpenDueMoves) -> Itera
     if connection.dialect.name != "sqlite" or not moves.cases:
         yield
         return
+    raw = connection.connection.dbapi_connection
+    if raw is None or not raw.in_transaction:
+        # Outside a transaction Python's sqlite3 runs DDL at once, committed: the trigger would be
+        # gone for everyone until the block ends, and for good if the process died in it.
+        raise RuntimeError("due_days_moved_in_bulk runs inside the caller's write transaction")
     (trigger,) = [statement for statement in _sqlite_triggers() if "TRIGGER stats_open_au " in statement]
     columns = [c.column for c in OPEN_COUNTERS]
     updates = ", ".join(f"{column} = stats_open_due.{column} + excluded.{column}" for column in columns)

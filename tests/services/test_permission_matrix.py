@@ -148,6 +148,7 @@ CALLS: dict[str, Callable[[AppServices, str], object]] = {
     "ComplaintService.transition": lambda s, n: s.complaints.transition(s.actor, fresh(s), "acknowledge"),
     "ComplaintService.link": lambda s, n: s.complaints.link(s.actor, n, fresh(s)),
     "ComplaintService.recompute_deadlines": lambda s, n: s.complaints.recompute_deadlines(s.actor),
+    "ComplaintService.recompute_in_batches": lambda s, n: s.complaints.recompute_in_batches(s.actor),
     "QueueService.fetch": lambda s, n: s.queue.fetch(QueueQuery(filter=QueueFilter.ALL), 0, 50),
     "QueueService.count": lambda s, n: s.queue.count(QueueQuery(filter=QueueFilter.ALL)),
     "QueueService.counts": lambda s, n: s.queue.counts([QueueFilter.ALL, QueueFilter.MINE]),

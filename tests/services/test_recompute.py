@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime
 
@@ -10,13 +11,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from desktop.domain.codes import OPEN_STATUSES, Status
-from desktop.domain.deadlines import BEIJING, build_rules, compute_deadline
+from desktop.domain.deadlines import BEIJING, DueDates, build_rules, compute_deadline
 from desktop.services.app import AppServices
+from desktop.services.case_rows import lock_for_write
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.demo import generate
-from desktop.services.recompute import recompute_open_deadlines
+from desktop.services.recompute import recompute_in_batches, recompute_open_deadlines
 from desktop.store.chain import verify_chain
 from desktop.store.stats_summary import summary_differences
+from tests.accounts import open_as
+from tests.services.test_complaints import sample
 
 
 def _open_cases(services: AppServices) -> list[tuple[str, int]]:
@@ -41,7 +45,8 @@ def test_shorter_site_period_moves_every_open_case_once(services: AppServices) -
         return real_reply(rule_code, start)
 
     with services.sessions.begin() as session:
-        changed = recompute_open_deadlines(session, services.actor, services.complaints.rules, counted,
+        lock_for_write(session)
+        changed = recompute_open_deadlines(session, services.actor, DueDates(services.complaints.rules, counted),
                                            only_provisional=False, note=RULES_CHANGED_NOTE)
     assert changed >= len(open_numbers)
     assert max(calls.values()) == 1  # each (rule, Beijing day) computed once however many cases share it
@@ -114,3 +119,109 @@ def test_a_recompute_failing_halfway_leaves_deadlines_summary_and_trigger_as_the
         assert connection.execute(text("SELECT count(*) FROM complaint_events WHERE kind = 'deadline'")
                                   ).scalar_one() == 0
     assert _open_trigger(services) == trigger
+
+
+def test_a_failing_batch_leaves_its_cases_and_a_second_run_moves_the_rest(services: AppServices) -> None:
+    """Batches before the failing one stay committed, each whole; the failing one changes nothing;
+    the recompute is idempotent, so running it again after the cause is gone finishes the job."""
+    generate(services.sessions, services.complaints, services.actor, 600, seed=10)
+    trigger = _open_trigger(services)
+    with services.engine.connect() as connection:
+        before = dict(connection.execute(text("SELECT id, reply_due_at FROM complaints")).all())
+        latest = connection.execute(text(  # moves in the last batch: the candidates go by new due date
+            "SELECT id FROM complaints WHERE is_open AND deadline_rule = 'reply' ORDER BY clock_start_at DESC"
+        )).scalar()
+    with services.engine.begin() as connection:
+        connection.execute(text(
+            f"CREATE TRIGGER refuse_one BEFORE UPDATE OF reply_due_at ON complaints WHEN OLD.id = {latest} "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    _moved_shorter(services, 7)
+    clock = services.complaints._clock
+
+    def run() -> int:
+        return recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
+                                    only_provisional=False, note=RULES_CHANGED_NOTE, first_batch=10, pause=0).moved
+
+    with pytest.raises(DBAPIError, match="refused"):
+        run()
+    with services.engine.connect() as connection:
+        after = dict(connection.execute(text("SELECT id, reply_due_at FROM complaints")).all())
+        changed = {case_id for case_id in before if after[case_id] != before[case_id]}
+        logged = set(connection.execute(text(
+            "SELECT complaint_id FROM complaint_events WHERE kind = 'deadline'")).scalars())
+        assert summary_differences(connection) == []
+        assert verify_chain(connection).intact
+    assert changed and changed == logged and latest not in changed  # committed batches are whole
+    assert _open_trigger(services) == trigger
+
+    with services.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER refuse_one"))
+    assert run() > 0
+    assert run() == 0  # nothing left: every case moved exactly once
+    with services.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT count(*) = count(DISTINCT complaint_id) FROM complaint_events WHERE kind = 'deadline'")
+        ).scalar_one()
+        assert summary_differences(connection) == []
+
+
+def test_the_recompute_commits_in_batches_and_leaves_the_lock_free_between_them(
+        services: AppServices, db_url: str) -> None:
+    """Another seat saves between two batches at once (the old single transaction held the write
+    lock for the whole run); every case still moves once, with its history and the summary exact."""
+    generate(services.sessions, services.complaints, services.actor, 600, seed=8)
+    _moved_shorter(services, 7)
+    other = open_as(db_url, "zuoxi", role="agent", display_name="李坐席")
+    saves: list[float] = []
+
+    def between(done: int, total: int) -> None:
+        if 0 < done < total:
+            started = time.perf_counter()
+            other.complaints.create(other.actor, sample())  # waits for the write lock if it is held
+            saves.append(time.perf_counter() - started)
+
+    try:
+        clock = services.complaints._clock
+        result = recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
+                                      only_provisional=False, note=RULES_CHANGED_NOTE, progress=between,
+                                      first_batch=10, pause=0)
+    finally:
+        other.close()
+    assert result.transactions >= 3 and len(saves) == result.transactions - 1
+    assert max(saves) < 1.0  # no save waited for the recompute (SQLite's busy timeout is 5 s)
+    with services.engine.connect() as connection:
+        moved_once = connection.execute(text(
+            "SELECT count(*), count(DISTINCT complaint_id) FROM complaint_events WHERE kind = 'deadline'")).one()
+        assert summary_differences(connection) == []
+        assert verify_chain(connection).intact
+    assert tuple(moved_once) == (result.moved, result.moved)
+    assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) == 0
+
+
+def test_a_case_closed_after_the_scan_is_judged_as_it_is_when_its_batch_runs(services: AppServices) -> None:
+    generate(services.sessions, services.complaints, services.actor, 120, seed=9)
+    with services.engine.connect() as connection:
+        closing = connection.execute(text(
+            "SELECT id, reply_due_at FROM complaints WHERE is_open AND deadline_rule = 'reply' ORDER BY id DESC"
+        )).first()
+    assert closing is not None
+    _moved_shorter(services, 6)
+
+    def close_it(done: int, total: int) -> None:
+        if done == 0:  # after the cases to move were found, before any was moved
+            with services.engine.begin() as connection:
+                connection.execute(text("UPDATE complaints SET is_open = 0, status = 'closed' WHERE id = :id"),
+                                   {"id": closing.id})
+
+    clock = services.complaints._clock
+    result = recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
+                                  only_provisional=False, note=RULES_CHANGED_NOTE, progress=close_it, first_batch=30)
+    assert result.moved > 10
+    with services.engine.connect() as connection:
+        after = connection.execute(text("SELECT reply_due_at FROM complaints WHERE id = :id"),
+                                   {"id": closing.id}).scalar_one()
+        events = connection.execute(text(
+            "SELECT count(*) FROM complaint_events WHERE complaint_id = :id AND kind = 'deadline'"),
+            {"id": closing.id}).scalar_one()
+        assert summary_differences(connection) == []
+    assert (str(after), events) == (str(closing.reply_due_at), 0)

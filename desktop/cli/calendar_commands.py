@@ -1,4 +1,4 @@
-"""``complaint-desk calendar import|years``."""
+"""``complaint-desk calendar import|years|recompute``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     importer.add_argument("file", type=Path)
     importer.add_argument("--json", action="store_true", help=_("print JSON"))
     importer.set_defaults(handler=handle_import)
+    recompute = commands.add_parser(
+        "recompute", help=_("recompute the stored deadlines of open complaints now, e.g. to finish an "
+                            "interrupted recompute (administrators)"))
+    recompute.add_argument("--json", action="store_true", help=_("print JSON"))
+    recompute.set_defaults(handler=handle_recompute)
     years = commands.add_parser("years", help=_("which years have a confirmed official schedule"))
     years.add_argument("--json", action="store_true", help=_("print JSON"))
     years.set_defaults(handler=handle_years)
@@ -42,6 +47,14 @@ def handle_import(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.emit({"year": year.year, "recomputed": changed},
              _("Imported the {year} schedule; {count} open complaint deadline(s) changed.").format(
                  year=year.year, count=changed))
+    return 0
+
+
+def handle_recompute(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Moves what the current periods and calendar say differs; nothing when everything is current."""
+    services = ctx.services()
+    changed = services.complaints.recompute_deadlines(services.actor)
+    ctx.emit({"recomputed": changed}, _("{count} open complaint deadline(s) changed.").format(count=changed))
     return 0
 
 

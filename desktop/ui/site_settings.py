@@ -38,6 +38,7 @@ from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.errors import ServiceError
 from desktop.services.permissions import allowed, role_label
 from desktop.services.site import IDLE_LOCK_RANGE
+from desktop.ui.recompute_dialog import RecomputeDialog
 from desktop.ui.supervisor.site_policy import SupervisionSettingsBox
 
 TEXT_KEYS = ("operator_name", "site_name", "site_address", "contact_phone")
@@ -227,13 +228,20 @@ class SiteSettingsDialog(QDialog):
             if rules_changed:
                 changes["deadline_rules"] = values["deadline_rules"]
             site.set_many(actor, changes)
-            recomputed = 0
             if rules_changed:
                 self.services.reload_clock()
-                recomputed = self.services.complaints.recompute_deadlines(actor, note=RULES_CHANGED_NOTE)
         except (ServiceError, RuleConfigError) as error:
             self._show_general(str(error))
             return False
+        recomputed = 0
+        if rules_changed:  # on a worker, with a progress bar: tens of seconds at a million cases
+            self._stored_rules = values["deadline_rules"]  # saved: a second Save need not recompute
+            moved = RecomputeDialog(self.services.complaints, actor, RULES_CHANGED_NOTE, self).run()
+            if moved is None:
+                self._show_general(_("The settings were saved, but not every deadline was recomputed; "
+                                     "run “complaint-desk calendar recompute” to finish."))
+                return False
+            recomputed = moved
         self.report = _("Site settings saved.")
         if rules_changed:
             self.report = ngettext("Site settings saved; the deadline of {count} open complaint was recomputed.",

@@ -40,6 +40,7 @@ def _shown_error(dialog: SiteSettingsDialog, name: str) -> str:
     return label.text() if not label.isHidden() else ""
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when the recompute dialog shows
 def test_admin_saves_names_and_a_shorter_regulator_period(qtbot: QtBot, services: AppServices) -> None:
     record = services.complaints.create(services.actor, REGULATOR_CASE)
     assert record.reply_due_date == date(2025, 6, 17)  # 10 working days by default

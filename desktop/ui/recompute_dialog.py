@@ -8,8 +8,8 @@ way (there is nothing to cancel into: what moved is right), and a failure says h
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEventLoop, Qt, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop.formatting import fmt_number
 from desktop.i18n import _
@@ -47,6 +47,10 @@ class RecomputeDialog(QDialog):
         self._runner.run(lambda: complaints.recompute_deadlines(actor, note=note, progress=self.progressed.emit),
                          self._done, self._failed)
         self.exec()
+        while self.moved is None and self.error is None:
+            # The dialog's loop was ended from outside (an application quit) while the worker still
+            # writes: keep the window alive until it has ended, so the result is never lost.
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         return self.moved
 
     def reject(self) -> None:

@@ -146,7 +146,7 @@ def test_site_settings_dialog_sets_the_idle_lock(qtbot: Any, services: AppServic
 def test_the_desk_asks_for_sign_in_before_any_window_with_case_data(
         qtbot: Any, services: AppServices, monkeypatch: pytest.MonkeyPatch) -> None:
     """``python -m desktop`` on a set-up store: the sign-in dialog comes first, then the signed-in desk."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
     import desktop.__main__ as entry
@@ -179,6 +179,11 @@ def test_the_desk_asks_for_sign_in_before_any_window_with_case_data(
         QApplication.quit()
 
     QTimer.singleShot(0, sign_in_when_asked)
-    assert entry.main(["--db", services.url, "--user", "clerk"]) == 0
+    try:
+        assert entry.main(["--db", services.url, "--user", "clerk"]) == 0
+    finally:
+        # Closing the desk's last window posts a second Quit; left queued it would end the next
+        # test's first nested event loop (a modal dialog's exec) at once.
+        QApplication.removePostedEvents(None, QEvent.Type.Quit)
     assert seen["windows_behind_dialog"] == [] and seen["offered_login"] == "clerk"
     assert seen["status"] == "已登录：王芳（clerk，坐席）"

@@ -111,8 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
-        # The law suggestions' word segmenter (about a second) and the pickers' pinyin dictionaries
-        # (half a second) load on a thread once the queue is on screen, ready before they are needed.
+        # The law suggestions' word segmenter (about a second) and the pickers' pinyin keys (the
+        # build's table) load on a thread once the queue is on screen, ready before they are needed.
         window.after_first_paint.call(warm_up_dictionaries)
         if instance is not None:
             instance.message_received.connect(lambda message: act_on(window, message) if window else None)

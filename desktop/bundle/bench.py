@@ -68,6 +68,7 @@ def change_latency(url: str, samples: int) -> dict[str, Any]:
     seen: list[OpChanges] = []
     b.changes.subscribe(seen.append)
     b.changes.start()
+    b.changes.listening.wait(10)  # the figure is a change's way to a listening seat, not the connecting
     number = a.complaints.create(a.actor, {"received_at": "2025-09-28T10:00:00+08:00", "channel": "hotline",
                                            "category": "billing", "customer_name": "张三", "phone": "13812345678",
                                            "description": "多扣费。", "demand": "退费"}).number

@@ -12,8 +12,17 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
-from desktop.paths import resource_path
+from desktop.domain.codes import Category, Channel, category_label, channel_label
+from desktop.paths import compiled_locale_dir, resource_path
+
+# The coded choices a picker offers, by kind: codes and the label each shows in the active language.
+PICKER_CHOICES: dict[str, tuple[tuple[str, ...], Callable[[str], str]]] = {
+    "channel": (tuple(c.value for c in Channel), channel_label),
+    "category": (tuple(c.value for c in Category), category_label),
+}
 
 
 @cache
@@ -25,9 +34,20 @@ def synonyms(kind: str) -> dict[str, tuple[str, ...]]:
     return {str(code): tuple(str(word) for word in words) for code, words in table.items()}
 
 
-@cache
-def pinyin_keys(text: str) -> tuple[str, str]:
-    """(full pinyin without tones, initials), e.g. 资费争议 -> ("zifeizhengyi", "zfzy")."""
+def picker_labels() -> list[str]:
+    """Every label the pickers show in the active language."""
+    return [label_for(code) for codes, label_for in PICKER_CHOICES.values() for code in codes]
+
+
+def pinyin_table_path() -> Path:
+    """The picker labels' pinyin keys in every language, written at build time beside the compiled
+    catalogs (packaging/compile_catalogs.py): the desk need not load pypinyin's dictionaries (about
+    60 MB) to match them."""
+    return compiled_locale_dir() / "pinyin-keys.json"
+
+
+def computed_pinyin_keys(text: str) -> tuple[str, str]:
+    """(full pinyin without tones, initials) from pypinyin, e.g. 资费争议 -> ("zifeizhengyi", "zfzy")."""
     from pypinyin import Style, lazy_pinyin  # loaded on first use: its dictionaries are large
 
     syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s.strip()]
@@ -36,9 +56,47 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return full, initials
 
 
+@cache
+def shipped_pinyin_keys() -> dict[str, tuple[str, str]]:
+    """label -> keys from the build's table; empty without one (a source tree not yet built)."""
+    try:
+        data = json.loads(pinyin_table_path().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {str(label): (str(full), str(initials)) for label, (full, initials) in data["keys"].items()}
+
+
+@cache
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """(full pinyin without tones, initials), e.g. 资费争议 -> ("zifeizhengyi", "zfzy"): from the
+    shipped table for the pickers' labels, from pypinyin for any other text."""
+    shipped = shipped_pinyin_keys().get(text)
+    return shipped if shipped is not None else computed_pinyin_keys(text)
+
+
+def write_pinyin_table(path: Path, languages: Iterable[str]) -> None:
+    """Write the pinyin keys of every picker label in ``languages`` (build time: loads pypinyin)."""
+    from desktop.i18n import current_language, set_language
+
+    active = current_language()
+    labels: set[str] = set()
+    try:
+        for language in languages:
+            set_language(language)
+            labels.update(picker_labels())
+    finally:
+        set_language(active)
+    keys = {label: computed_pinyin_keys(label) for label in sorted(labels)}
+    payload = {"pypinyin": version("pypinyin"), "keys": keys}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def warm_up() -> None:
-    """Load pypinyin's dictionaries (about half a second), e.g. on a thread once the desk is shown."""
-    pinyin_keys("投诉")
+    """Key the pickers' labels in the active language ahead of the first picker: from the shipped
+    table, so pypinyin loads only for a label it lacks (e.g. in a source tree not yet built)."""
+    for label in picker_labels():
+        pinyin_keys(label)
 
 
 def _fold(text: str) -> str:

@@ -5,7 +5,10 @@ shared state (site settings, holiday calendars, law packs) appends rows to ``cha
 same transaction. On PostgreSQL the same transaction also sends ``NOTIFY complaint_desk`` with the
 entry, delivered only when it commits. Other seats learn about it through a :class:`ChangeFeed`:
 
-* PostgreSQL: a listening connection (``LISTEN complaint_desk``) on a background thread;
+* PostgreSQL: a listening connection (``LISTEN complaint_desk``) on a background thread, which also
+  connects, so starting the feed never waits for the server; once it listens (and again after each
+  reconnect) it delivers one :attr:`OpChanges.refresh`, since whatever was committed before could
+  not be heard;
 * SQLite: ``PRAGMA data_version`` polled on a dedicated connection (it changes whenever another
   connection commits) and, when it moved, the new ``change_log`` rows.
 
@@ -43,6 +46,7 @@ from desktop.store.models import (
 log = logging.getLogger(__name__)
 CHANNEL = "complaint_desk"
 RETRY_SECONDS = 2.0
+CONNECT_TIMEOUT = 10  # seconds the feed's thread waits for a PostgreSQL server that does not answer
 KEEP_CHANGES = timedelta(days=30)
 SHARED = "shared"  # the kind of a change to state every seat computes with
 RECORDER_KEY = "change_recorder"  # Session.info key of the recorder installed on its factory
@@ -64,6 +68,8 @@ class OpChanges:
 
     changes: tuple[Change, ...]
     local: bool
+    # Anything may have changed (the feed has just begun listening): every view re-reads once.
+    refresh: bool = False
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -79,7 +85,7 @@ class OpChanges:
         return frozenset(c.subject for c in self.changes if c.kind == SHARED and c.subject)
 
     def touches(self, number: str) -> bool:
-        return number in self.numbers
+        return self.refresh or number in self.numbers
 
 
 def new_origin() -> str:
@@ -232,6 +238,8 @@ class ChangeFeed:
         self._data_version: int | None = None
         self._poll_connection: Connection | None = None
         self._primed = False
+        # Set while other seats' commits are heard: at once on SQLite, once LISTEN is active on PostgreSQL.
+        self.listening = threading.Event()
         recorder.listeners.append(self._deliver)
 
     @property
@@ -299,44 +307,48 @@ class ChangeFeed:
                 self._poll_connection = None
 
     # -- PostgreSQL: LISTEN / NOTIFY -----------------------------------------------------------
-    def _listen_loop(self, ready: threading.Event) -> None:
+    def _listen_loop(self) -> None:
         import psycopg
 
         url = self._engine.url.set(drivername="postgresql")
         conninfo = url.render_as_string(hide_password=False)
         while not self._stop.is_set():
             try:
-                with psycopg.connect(conninfo, autocommit=True) as connection:
+                with psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    ready.set()
+                    self.listening.set()
+                    # Changes committed before LISTEN took effect were never heard: re-read once.
+                    self._deliver(OpChanges((), local=False, refresh=True))
                     while not self._stop.is_set():
                         for notice in connection.notifies(timeout=self._interval):
                             data = json.loads(notice.payload)
                             self._remote([Change(int(data["seq"]), data["kind"], data["subject"], data["origin"])])
             except psycopg.Error as error:  # the server restarted or the network dropped: listen again
                 log.warning("change feed lost its connection: %s", error)
-                ready.set()
+                self.listening.clear()
                 self._stop.wait(RETRY_SECONDS)
+        self.listening.clear()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
+        """Begin delivering other seats' changes. On PostgreSQL this returns at once: the connecting
+        and ``LISTEN`` happen on the feed's thread, which then delivers one refresh (see the module)."""
         if self._thread is not None:
             return
         self._stop.clear()
         if self.is_postgres:
-            ready = threading.Event()
-            self._thread = threading.Thread(target=self._listen_loop, args=(ready,), name="change-feed",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._listen_loop, name="change-feed", daemon=True)
             self._thread.start()
-            ready.wait(10)
         else:
             with self._engine.connect() as connection:
                 self._prime(connection)  # note where the log stands before returning
+            self.listening.set()  # every commit after the primed position is polled
             self._thread = threading.Thread(target=self._poll_loop, name="change-feed", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        self.listening.clear()
         if self._thread is not None:
             self._thread.join(5)
             self._thread = None

@@ -1,9 +1,11 @@
 """The desk follows every seat: one Qt signal carries this seat's and other seats' changes.
 
-The change feed listens on its own thread (PostgreSQL LISTEN, or SQLite ``data_version`` polling);
-its callback only emits :attr:`ChangeSignal.changed`, which Qt queues to the GUI thread. There the
-queue re-reads itself (bursts coalesced) and the open case reloads when someone else changed it —
-unless the agent has unsaved edits, which are never thrown away: the case then says it changed.
+The change feed listens on its own thread (PostgreSQL LISTEN, or SQLite ``data_version`` polling),
+which on PostgreSQL also connects, so the desk never waits for the server to start; once listening
+it sends one refresh, and the queue and the open case re-read. Its callback only emits
+:attr:`ChangeSignal.changed`, which Qt queues to the GUI thread. There the queue re-reads itself
+(bursts coalesced) and the open case reloads when someone else changed it — unless the agent has
+unsaved edits, which are never thrown away: the case then says it changed.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class LiveUpdates(QObject):
 
     def _on_changes(self, changes: OpChanges) -> None:
         self.received.append(changes)
-        if changes.numbers or changes.shared:
+        if changes.numbers or changes.shared or changes.refresh:
             self._refresh_timer.start()
         if changes.local:
             return  # the desk already shows what it just saved
@@ -55,6 +57,8 @@ class LiveUpdates(QObject):
             return
         unsaved = getattr(case_view, "has_unsaved_changes", None)
         if callable(unsaved) and unsaved():
+            if changes.refresh:
+                return  # nobody is known to have changed it: the agent's edits stand as they are
             message = getattr(case_view, "message", None)
             if message is not None:
                 message.show_message(_("Someone else changed this case meanwhile; saving will show both versions."))
@@ -62,6 +66,8 @@ class LiveUpdates(QObject):
         show = getattr(case_view, "show_case", None)
         if callable(show):
             show(record.number)
+            if changes.refresh:
+                return  # a re-read in case something changed, not news of a change
             self.window.statusBar().showMessage(
                 _("Complaint {number} was changed on another seat and has been reloaded.").format(
                     number=record.number), 8000)

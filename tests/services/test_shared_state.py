@@ -79,6 +79,7 @@ def test_change_on_one_seat_reaches_the_other_within_a_second(two_seats: tuple[A
     feed.subscribe(seen.append)
     feed.start()
     try:
+        assert feed.listening.wait(10)  # the figure is a change's way to a listening seat, not the connecting
         record = supervisor.complaints.create(supervisor.actor, sample())
         started = time.perf_counter()
         supervisor.complaints.transition(supervisor.actor, record.number, Action.ACKNOWLEDGE)
@@ -95,6 +96,58 @@ def test_change_on_one_seat_reaches_the_other_within_a_second(two_seats: tuple[A
         wait_for(lambda: any("site_settings" in c.shared for c in seen), 5)
     finally:
         feed.stop()
+
+
+def test_postgresql_feed_starts_at_once_and_loses_no_change_made_meanwhile(postgres_url: str) -> None:
+    """Starting returns before the feed connects; a change committed after the desk's first read but
+    before LISTEN is active reaches it through the one refresh, one made right after start too."""
+    supervisor, agent = _seats(postgres_url)
+    seen: list[OpChanges] = []
+    feed = agent.changes
+    feed.subscribe(seen.append)
+    try:
+        agent.complaints.count()  # the desk's first read
+        before = supervisor.complaints.create(supervisor.actor, sample()).number  # not yet heard
+        started = time.perf_counter()
+        feed.start()
+        start_s = time.perf_counter() - started
+        after = supervisor.complaints.create(supervisor.actor, sample()).number  # right after start
+        wait_for(lambda: any(c.refresh for c in seen), 10)
+        wait_for(lambda: any(c.touches(after) for c in seen), 5)
+        assert start_s < 0.5
+        refreshes = [c for c in seen if c.refresh]
+        assert len(refreshes) == 1 and not refreshes[0].local and refreshes[0].touches(before)
+        assert feed.listening.is_set()
+    finally:
+        feed.stop()
+        supervisor.close()
+        agent.close()
+
+
+def test_starting_the_feed_does_not_wait_for_a_server_that_does_not_answer() -> None:
+    """A PostgreSQL address that accepts the connection and never answers (a listening socket
+    nobody serves): start() returns at once; the feed's own thread waits, and gives up on stop."""
+    import socket
+
+    from sqlalchemy import create_engine
+
+    from desktop.store.changes import ChangeFeed, ChangeRecorder
+
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    engine = create_engine(f"postgresql+psycopg://desk:secret@127.0.0.1:{port}/desk")
+    feed = ChangeFeed(engine, ChangeRecorder(origin="test"))
+    try:
+        started = time.perf_counter()
+        feed.start()
+        assert time.perf_counter() - started < 0.5
+        assert not feed.listening.wait(1.0)  # still connecting, on the feed's thread
+    finally:
+        silent.close()  # the pending connection is reset: the thread's connect fails and it stops
+        stopped = time.perf_counter()
+        feed.stop()
+        assert time.perf_counter() - stopped < 5
+        engine.dispose()
 
 
 def test_sqlite_poll_sees_nothing_when_nothing_was_committed(services: AppServices) -> None:

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.codes import Category, Channel, category_label, channel_label
 from desktop.domain.deadlines import BEIJING
 from desktop.domain.intake import INPUT_FIELDS, REQUIRED_FIELDS
-from desktop.domain.pick_match import synonyms
+from desktop.domain.pick_match import PICKER_CHOICES, synonyms
 from desktop.domain.validation import FieldError, normalize_phone, validate_id_number
 from desktop.i18n import N_, _
 from desktop.ui.widgets.code_picker import CodePicker
@@ -102,9 +101,8 @@ class IntakeFields(QObject):
         self.received_at.setCalendarPopup(True)
         self.received_at.setDateTime(to_qdatetime(now_beijing()))
         self.pickers = {
-            "channel": CodePicker([c.value for c in Channel], channel_label, parent, words=synonyms("channel")),
-            "category": CodePicker([c.value for c in Category], category_label, parent,
-                                   words=synonyms("category")),
+            kind: CodePicker(codes, label_for, parent, words=synonyms(kind))
+            for kind, (codes, label_for) in PICKER_CHOICES.items()
         }
         self.line_edits = {name: QLineEdit(parent) for name in TEXT_FIELDS}
         self.text_edits = {name: QPlainTextEdit(parent) for name in MULTILINE_FIELDS}

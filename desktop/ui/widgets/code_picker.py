@@ -45,7 +45,8 @@ class CodePicker(QComboBox):
         # The deadline preview follows as soon as the typed text names exactly one choice.
         self.typed_line().textEdited.connect(self._emit_code)
         self._last_emitted: str | None = None
-        # Pinyin keys need pypinyin's dictionaries (half a second to load): they are added when the
+        # Pinyin keys come from the build's table (pick_match.pinyin_table_path); a label it lacks
+        # needs pypinyin's dictionaries (half a second to load), so the keys are added when the
         # picker first takes the focus, before anything can be typed, not while the desk starts.
         self._pinyin_ready = False
         self.retranslate()

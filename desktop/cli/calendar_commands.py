@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     importer.set_defaults(handler=handle_import)
     recompute = commands.add_parser(
         "recompute", help=_("recompute the stored deadlines of open complaints now, e.g. to finish an "
-                            "interrupted recompute (supervisors and administrators)"))
+                            "interrupted recompute (administrators)"))
     recompute.add_argument("--json", action="store_true", help=_("print JSON"))
     recompute.set_defaults(handler=handle_recompute)
     years = commands.add_parser("years", help=_("which years have a confirmed official schedule"))

@@ -46,7 +46,9 @@ RULES: dict[str, tuple[frozenset[str], str]] = {
     "personal.reveal": (_EVERYONE, N_("revealing a customer's personal data")),
     "personal.bulk_read": (_LEADS, N_("listing personal data unmasked")),
     "case.import": (_LEADS, N_("importing complaints from a file")),
-    "case.recompute": (_LEADS, N_("recomputing the deadlines of open complaints")),
+    # Admin-only like the changes that call for it (site periods, calendars): on PostgreSQL a
+    # supervisor's own login sees only their teams' cases and would move only those.
+    "case.recompute": (_ADMIN, N_("recomputing the deadlines of open complaints")),
     "site.edit": (_ADMIN, N_("changing site settings")),
     "calendar.import": (_ADMIN, N_("importing holiday schedules")),
     "lawpack.import": (_ADMIN, N_("importing or signing statute packs")),

@@ -297,11 +297,12 @@ def test_import_summary_names_the_longest_write_transaction(cli: str, tmp_path: 
     assert "最长一次占用数据库" in out and "毫秒" in out
 
 
-def test_calendar_recompute_moves_nothing_when_current_and_refuses_an_agent(
-        db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    cli_account(monkeypatch, db_url, "zhuguan", role="supervisor", display_name="王主管")
+@pytest.mark.parametrize(("login", "role"), [("zhuguan", "supervisor"), ("zuoxi", "agent")])
+def test_calendar_recompute_is_an_admins_step(db_url: str, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], login: str, role: str) -> None:
+    cli_account(monkeypatch, db_url, "guanliyuan", role="admin", display_name="管理员")
     assert main(["calendar", "recompute", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"recomputed": 0}  # every stored deadline is current
-    cli_account(monkeypatch, db_url, "zuoxi", role="agent", display_name="李坐席")
+    cli_account(monkeypatch, db_url, login, role=role)
     assert main(["calendar", "recompute"]) == 2
     assert "无权执行此操作：重算未结投诉的期限" in one_error_line(capsys)  # the step refused, in Chinese

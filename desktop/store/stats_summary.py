@@ -372,36 +372,37 @@ class OpenDueMoves:
 
 
 @contextmanager
-def due_days_moved_in_bulk(connection: Connection, moves: OpenDueMoves) -> Iterator[None]:
-    """SQLite: inside the block the caller moves the reply due days that ``moves`` adds up (and changes
-    nothing else the summary counts); ``stats_open_due`` is changed once, by the summed rows, instead
-    of by six upserts per case from the row trigger.
+def open_due_summary_held(connection: Connection) -> Iterator[OpenDueMoves]:
+    """Inside the block the caller moves open cases' reply due days (and changes nothing else the
+    summary counts), adding each moved case to the yielded :class:`OpenDueMoves`.
 
-    The row trigger is dropped for the block and created again after it, from the same definition
-    the migrations use. SQLite DDL is transactional and this connection holds the write lock, so no
-    other connection ever sees the table without its trigger, and a rollback brings back the
-    trigger and the old summary together. A recompute moving 160,000 due days spent 1.6 of its
-    7.4 s of SQLite time in that trigger. Other dialects keep their statement triggers, which are
-    set-based already: nothing changes there.
+    SQLite: ``stats_open_due`` is then changed once, by the summed rows, instead of by six upserts
+    per case from the row trigger, which is dropped for the block and created again after it from
+    the same definition the migrations use. SQLite DDL is transactional and the caller's write
+    transaction holds the lock, so no other connection ever sees the table without its trigger,
+    and a rollback brings back the trigger and the old summary together. A recompute moving
+    160,000 due days spent 1.6 of its 7.4 s of SQLite time in that trigger. Other dialects keep
+    their statement triggers, which are set-based already: the collected moves are not used.
     """
-    if connection.dialect.name != "sqlite" or not moves.cases:
-        yield
+    moves = OpenDueMoves()
+    if connection.dialect.name != "sqlite":
+        yield moves
         return
     raw = connection.connection.dbapi_connection
     if raw is None or not raw.in_transaction:
         # Outside a transaction Python's sqlite3 runs DDL at once, committed: the trigger would be
         # gone for everyone until the block ends, and for good if the process died in it.
-        raise RuntimeError("due_days_moved_in_bulk runs inside the caller's write transaction")
+        raise RuntimeError("open_due_summary_held runs inside the caller's write transaction")
     (trigger,) = [statement for statement in _sqlite_triggers() if "TRIGGER stats_open_au " in statement]
-    columns = [c.column for c in OPEN_COUNTERS]
-    updates = ", ".join(f"{column} = stats_open_due.{column} + excluded.{column}" for column in columns)
-    rows = moves.rows()
-    if rows:  # moves that cancel out (one case forward, another back) change nothing
-        connection.exec_driver_sql(
-            f"INSERT INTO stats_open_due ({', '.join(OPEN_KEYS + columns)}) VALUES (?, ?, ?, ?, ?, ?) "
-            f"ON CONFLICT ({', '.join(OPEN_KEYS)}) DO UPDATE SET {updates}", rows)
     connection.exec_driver_sql("DROP TRIGGER stats_open_au")
     try:
-        yield
+        yield moves
+        rows = moves.rows()
+        if rows:  # moves that cancel out (one case forward, another back) change nothing
+            columns = [c.column for c in OPEN_COUNTERS]
+            updates = ", ".join(f"{column} = stats_open_due.{column} + excluded.{column}" for column in columns)
+            connection.exec_driver_sql(
+                f"INSERT INTO stats_open_due ({', '.join(OPEN_KEYS + columns)}) VALUES (?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT ({', '.join(OPEN_KEYS)}) DO UPDATE SET {updates}", rows)
     finally:
         connection.exec_driver_sql(trigger)

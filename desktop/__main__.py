@@ -111,8 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.screenshot:
             return render_screenshot(window, args.view, args.screenshot)
         window.show()
-        # The law suggestions' word segmenter (about a second) and the pickers' pinyin keys (the
-        # build's table) load on a thread once the queue is on screen, ready before they are needed.
+        # The pickers' pinyin keys (the build's table) load on a thread once the queue is on screen.
+        # The law suggestions' word segmenter (76 MB) waits until suggestions are first shown.
         window.after_first_paint.call(warm_up_dictionaries)
         if instance is not None:
             instance.message_received.connect(lambda message: act_on(window, message) if window else None)
@@ -131,10 +131,8 @@ def warm_up_dictionaries() -> None:
     import threading
 
     from desktop.domain import pick_match
-    from desktop.law import segment
 
     def load() -> None:
-        segment.warm_up()
         pick_match.warm_up()
 
     threading.Thread(target=load, name="dictionaries-warm-up", daemon=True).start()

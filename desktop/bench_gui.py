@@ -256,19 +256,18 @@ def _child_desk(url: str, searches: list[str]) -> dict[str, Any]:
 def _time_case_open(services: AppServices, settings: Any, numbers: list[str]) -> dict[str, Any]:
     """Open each case in a case view, as a click in the queue does, until it is repainted.
 
-    The desk loads the word segmenter and pinyin dictionaries after its first paint
+    The desk loads the pickers' pinyin keys after its first paint
     (``desktop.__main__.warm_up_dictionaries``) and builds the case view's law index on a worker
-    (``MainWindow._warm_shared_state``); both are done here first, as by then. The first case is
-    still reported apart.
+    (``MainWindow._warm_shared_state``); both are done here first, as by then. The view is shown on
+    its first tab, as the desk's is: suggestions (and their word segmenter) wait for the Citations
+    tab. The first case is still reported apart.
     """
     from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop.domain import pick_match
-    from desktop.law import segment
     from desktop.ui.main_parts import default_case_view
     from desktop.ui.tasks import TaskRunner
 
-    segment.warm_up()
     pick_match.warm_up()
     started = time.perf_counter()
     view = default_case_view(services, settings)

@@ -151,6 +151,11 @@ class LawIndex:
         """Build the suggestion model ahead of the first case (about 0.2 s; safe on a worker thread)."""
         self._suggester.warm_up()
 
+    @property
+    def suggestions_ready(self) -> bool:
+        """Whether :meth:`suggest` answers without first building its model (and the segmenter)."""
+        return "_suggester" in vars(self) and self._suggester.ready
+
     @cached_property
     def _suggester(self) -> Suggester:
         return Suggester(self.pack)

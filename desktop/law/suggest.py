@@ -157,6 +157,10 @@ class Suggester:
         """Build the ranking model now, so the first suggestion does not wait for it (safe on a worker)."""
         self._bm25  # noqa: B018 - the cached property is built for its side effect
 
+    @property
+    def ready(self) -> bool:
+        return "_bm25" in vars(self)
+
     def _about_personal_information(self, text: str) -> bool:
         return any(term in text for term in self._rules.personal_information_terms)
 

@@ -62,15 +62,30 @@ def test_the_desk_builds_its_deadline_clock_after_the_first_paint(qtbot: Any, de
 
 def test_the_desk_builds_the_law_index_before_the_first_case(qtbot: Any, desk_services: AppServices,
                                                              desk_settings: Settings) -> None:
-    """The first opened case found its statute suggestions ready instead of building them (0.25 s)."""
+    """The first opened case found the law index ready instead of building it (0.25 s); the
+    suggestions' ranking model and word segmenter (76 MB) wait until suggestions are first shown."""
     window = MainWindow(desk_services, desk_settings)
     qtbot.addWidget(window)
-    citations = window.case_view.citations  # type: ignore[attr-defined]
+    view = window.case_view
+    citations = view.citations  # type: ignore[attr-defined]
     assert citations._index is None  # built, not yet shown: nothing started
     window.show()
     qtbot.waitUntil(lambda: citations._index is not None, timeout=15000)
     index = citations._index
-    assert "_suggester" in vars(index) and "_bm25" in vars(index._suggester)  # the cached model is built
+    window.runner.wait()
+    assert not index.suggestions_ready
+
+    number = window.queue_model.number_at(0)
+    assert number
+    window.open_case(number)  # on the case's first tab: nothing is ranked for a tab not seen
+    assert citations.record is not None and citations.suggestions.rowCount() == 0
+    assert not index.suggestions_ready
+
+    view.tabs.setCurrentWidget(citations)  # type: ignore[attr-defined]
+    assert citations.suggested_note.text() == "正在准备建议条文…"  # built on a worker, said so
+    qtbot.waitUntil(lambda: index.suggestions_ready and citations._suggestions_due is False, timeout=15000)
+    qtbot.waitUntil(lambda: citations.suggestions.rowCount() > 0, timeout=15000)  # this case's, shown
+    assert citations.suggested_note.text() != "正在准备建议条文…"
     window.runner.wait()
     window.close()
 

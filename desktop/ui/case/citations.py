@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -54,7 +54,12 @@ class CitationsTab(QWidget):
         super().__init__(parent)
         self.services = services
         self._index: LawIndex | None = None
+        self._runner: TaskRunner | None = None
         self.record: ComplaintRecord | None = None
+        self._cited: set[tuple[str, int]] = set()
+        # Suggestions are worked out where they are seen: ranking loads the word segmenter (76 MB,
+        # half a second) and runs on every case opened, whether or not the agent looks here.
+        self._suggestions_due = False
         self.cited_label, self.note = QLabel(self), QLabel(self)
         self.note.setWordWrap(True)
         self.model = CitationsModel(self)
@@ -126,8 +131,40 @@ class CitationsTab(QWidget):
                 self.note.setText(str(error))
                 return
         self.model.set_items(stored)
-        cited = {(s.citation.statute_key, s.citation.article) for s in stored}
-        self.suggestions.set_items(self._suggest(record, cited))
+        self._cited = {(s.citation.statute_key, s.citation.article) for s in stored}
+        if self.isVisible():
+            self._show_suggestions()
+        else:
+            self._suggestions_due = True
+            self.suggestions.set_items([])
+            self.article_text.clear()
+        self._update_notes()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._suggestions_due:
+            self._show_suggestions()
+
+    def _show_suggestions(self) -> None:
+        self._suggestions_due = False
+        record = self.record
+        if record is None:
+            return
+        index = self.law_index()
+        if index is not None and not index.suggestions_ready and self._runner is not None:
+            # The first time: the ranking model is built on a worker, then this case's are shown.
+            self.suggested_note.setText(_("Preparing suggested articles…"))
+
+            def ready(_built: object) -> None:
+                if self.record is record:
+                    self._show_suggestions()
+
+            def failed(error: Exception) -> None:
+                self.suggested_note.setText(_("The law pack could not be loaded: {error}").format(error=error))
+
+            self._runner.run(index.warm_up, ready, failed, key="suggestions")
+            return
+        self.suggestions.set_items(self._suggest(record, self._cited))
         if self.suggestions.rowCount():
             self.suggestion_table.setCurrentIndex(self.suggestions.index(0, 0))
         else:
@@ -146,16 +183,15 @@ class CitationsTab(QWidget):
         return fresh[:SUGGESTION_COUNT]
 
     def warm_index(self, runner: TaskRunner) -> None:
-        """Build the law index and its suggestion model on a worker while the agent reads the queue:
-        the first opened case waited about 0.25 s for them."""
+        """Build the law index on a worker while the agent reads the queue (the first opened case
+        waited about 0.25 s for it). Its suggestion model waits until suggestions are first shown."""
+        self._runner = runner
         if self._index is not None:
             return
         services = self.services
 
         def build() -> LawIndex:
-            index = LawIndex(services.law_pack)
-            index.warm_up()
-            return index
+            return LawIndex(services.law_pack)
 
         def adopt(index: LawIndex) -> None:
             if self._index is None:

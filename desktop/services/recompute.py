@@ -37,7 +37,7 @@ from desktop.services.write_batches import BatchSizer, WriteClock, pause_between
 from desktop.store.chained import append_events
 from desktop.store.changes import SHARED, record_bulk_change
 from desktop.store.maintenance import bulk_page_cache
-from desktop.store.models import Complaint
+from desktop.store.models import Complaint, SiteSetting
 from desktop.store.stats_summary import OPEN_DUE_COLUMNS, open_due_summary_held
 
 # Ids per UPDATE … WHERE id IN (…): below SQLite's default host-parameter limit with room to spare.
@@ -49,6 +49,45 @@ COMPLAINT_TABLE = cast(Table, Complaint.__table__)
 
 _Case = tuple[int, str, date]  # id, uuid, stored due date
 Progress = Callable[[int, int], None]  # (cases looked at, cases to look at)
+
+
+# The site_settings row that says a recompute started and has not finished (a crash, a lost
+# connection): every seat's next start can tell its administrator to finish it.
+PENDING_KEY = "deadline_recompute_pending"
+
+
+@dataclass(frozen=True)
+class PendingRecompute:
+    started_at: datetime
+    by: str  # the administrator's login
+    cases: int  # how many were to move
+
+
+def pending_recompute(sessions: sessionmaker[Session]) -> PendingRecompute | None:
+    """The recompute that started and did not finish, if any (a read anyone may do: no case data)."""
+    with sessions() as session:
+        row = session.get(SiteSetting, PENDING_KEY)
+    value = None if row is None else json.loads(row.value)
+    if value is None:
+        return None
+    return PendingRecompute(datetime.fromisoformat(value["started_at"]), str(value["by"]), int(value["cases"]))
+
+
+def _mark_pending(session: Session, actor: Actor, cases: int) -> None:
+    now = datetime.now(UTC)
+    value = json.dumps({"started_at": now.isoformat(), "by": actor.login, "cases": cases})
+    row = session.get(SiteSetting, PENDING_KEY)
+    if row is None:
+        session.add(SiteSetting(key=PENDING_KEY, value=value, updated_at=now))
+    else:
+        row.value, row.updated_at = value, now
+
+
+def _clear_pending(session: Session) -> None:
+    # Set to null, not deleted: administrators' database logins may insert and update site
+    # settings but delete none (desktop/store/pg_roles.py).
+    session.execute(update(SiteSetting).where(SiteSetting.key == PENDING_KEY)
+                    .values(value="null", updated_at=datetime.now(UTC)))
 
 
 @dataclass(frozen=True)
@@ -163,8 +202,17 @@ def recompute_in_batches(sessions: sessionmaker[Session], actor: Actor, rules: M
     sizer = BatchSizer(first_batch, limit=MAX_CASES)
     moved = done = 0
     with _writing_connection(engine, within) as connection:
+        if within is None:
+            with sessions(bind=connection) as session, session.begin():
+                # Said before the first batch and cleared with the last (or by a later run that
+                # finds nothing left): a recompute stopped half way is visible to every seat.
+                if candidates:
+                    _mark_pending(session, actor, len(candidates))
+                else:
+                    _clear_pending(session)
         while done < len(candidates):
             chunk = candidates[done:done + sizer.size]
+            last = done + len(chunk) >= len(candidates)
             started = time.perf_counter()
             with sessions(bind=connection) as session:
                 if within is None:
@@ -172,6 +220,8 @@ def recompute_in_batches(sessions: sessionmaker[Session], actor: Actor, rules: M
                         lock_for_write(session)
                         moved += recompute_open_deadlines(session, actor, dues, only_provisional=only_provisional,
                                                           note=note, ids=chunk)
+                        if last:
+                            _clear_pending(session)
                 else:
                     moved += recompute_open_deadlines(session, actor, dues, only_provisional=only_provisional,
                                                       note=note, ids=chunk)

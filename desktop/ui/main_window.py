@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         # The history walk (hashing every entry) is not part of the first screen: it starts once the
         # queue has been painted, so its thread does not hold the interpreter while the queue loads.
         self.after_first_paint.call(self.history_status.check)
+        self.after_first_paint.call(self.say_if_recompute_pending)
         if background:
             self.after_first_paint.call(self._warm_shared_state)
         self.live = self._start_live_updates() if background else None
@@ -471,6 +472,21 @@ class MainWindow(QMainWindow):
 
     def _show_failure(self, message: str) -> None:
         self.statusBar().showMessage(_("The queue could not be read: {error}").format(error=message), 15000)
+
+    def say_if_recompute_pending(self) -> None:
+        """An administrator hears that a deadline recompute stopped half way, and how to finish it
+        (only they may run it; every other seat's deadlines are right for the cases already moved)."""
+        if not allowed(self.services.actor.role, "case.recompute"):
+            return
+        from desktop.formatting import fmt_datetime
+        from desktop.services.recompute import pending_recompute
+
+        pending = pending_recompute(self.services.sessions)
+        if pending is not None:
+            # Short enough to fit beside the status bar's permanent fields at 1366 pixels.
+            self.statusBar().showMessage(_(
+                "Deadline recompute ({who}, {when}) unfinished: run complaint-desk calendar recompute").format(
+                    who=pending.by, when=fmt_datetime(pending.started_at)))
 
     def _warm_shared_state(self) -> None:
         """Build the deadline clock (holiday data) and load the statute pack on a worker once the queue is

@@ -16,7 +16,7 @@ from desktop.services.app import AppServices
 from desktop.services.case_rows import lock_for_write
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.demo import generate
-from desktop.services.recompute import recompute_in_batches, recompute_open_deadlines
+from desktop.services.recompute import pending_recompute, recompute_in_batches, recompute_open_deadlines
 from desktop.store.chain import verify_chain
 from desktop.store.stats_summary import summary_differences
 from tests.accounts import open_as
@@ -225,3 +225,29 @@ def test_a_case_closed_after_the_scan_is_judged_as_it_is_when_its_batch_runs(ser
             {"id": closing.id}).scalar_one()
         assert summary_differences(connection) == []
     assert (str(after), events) == (str(closing.reply_due_at), 0)
+
+
+def test_a_recompute_that_stops_half_way_is_marked_until_one_finishes(services: AppServices) -> None:
+    """Every seat can tell its administrator that deadlines are half moved; the next run clears it."""
+    generate(services.sessions, services.complaints, services.actor, 600, seed=14)
+    assert pending_recompute(services.sessions) is None
+    with services.engine.begin() as connection:  # the last cases to move refuse: the run stops half way
+        latest = connection.execute(text(
+            "SELECT id FROM complaints WHERE is_open AND deadline_rule = 'reply' ORDER BY clock_start_at DESC"
+        )).scalar()
+        connection.execute(text(
+            f"CREATE TRIGGER refuse_one BEFORE UPDATE OF reply_due_at ON complaints WHEN OLD.id = {latest} "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    _moved_shorter(services, 7)
+    clock = services.complaints._clock
+    with pytest.raises(DBAPIError, match="refused"):
+        recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
+                             only_provisional=False, note=RULES_CHANGED_NOTE, first_batch=10, pause=0)
+    pending = pending_recompute(services.sessions)
+    assert pending is not None and pending.by == services.actor.login and pending.cases > 10
+    with services.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER refuse_one"))
+    assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) > 0
+    assert pending_recompute(services.sessions) is None
+    assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) == 0
+    assert pending_recompute(services.sessions) is None

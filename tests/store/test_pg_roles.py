@@ -268,3 +268,25 @@ def test_staged_import_runs_under_the_seat_roles(site: Site, login: str, tmp_pat
             assert session.execute(select(func.count(ImportStagedRow.id))).scalar_one() == 0
     finally:
         app.close()
+
+
+def test_a_batched_recompute_runs_under_the_admins_login(site: Site) -> None:
+    """Its batches, history entries, summary and the half-way marker need only the admin group's grants."""
+    from desktop.services.complaints import RULES_CHANGED_NOTE
+    from desktop.services.demo import generate
+    from desktop.services.recompute import pending_recompute, recompute_in_batches
+
+    role, team = SEATS["root_admin"]
+    app = open_as(site.url_for("root_admin"), "root_admin", role=role, team=team)
+    try:
+        generate(app.sessions, app.complaints, app.actor, 200, seed=15)
+        app.site.set(app.actor, "deadline_rules", {"reply": 8})
+        app.reload_clock()
+        clock = app.complaints._clock
+        result = recompute_in_batches(app.sessions, app.actor, clock.rules, clock.reply, only_provisional=False,
+                                      note=RULES_CHANGED_NOTE, first_batch=10, pause=0)
+        assert result.moved > 10 and result.transactions >= 2
+        assert pending_recompute(app.sessions) is None  # marked before the first batch, cleared with the last
+        assert app.complaints.recompute_deadlines(app.actor) == 0
+    finally:
+        app.close()

@@ -8,11 +8,14 @@ from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from desktop.cli.main import main
 from desktop.services.app import AppServices
 from desktop.services.complaints import RULES_CHANGED_NOTE
 from desktop.services.demo import generate
+from desktop.settings import Settings
+from desktop.ui.main_window import MainWindow
 from desktop.ui.recompute_dialog import RecomputeDialog
 from desktop.ui.site_settings import SiteSettingsDialog
 from tests.accounts import cli_account
@@ -103,3 +106,28 @@ def test_site_settings_say_the_save_held_when_the_recompute_failed(
     cli_account(monkeypatch, db_url, "guanliyuan", role="admin", display_name="管理员")
     assert main(["calendar", "recompute"]) == 0
     assert services.complaints.recompute_deadlines(services.actor) == 0
+
+
+def test_an_administrators_desk_says_a_recompute_stopped_half_way(
+        qtbot: QtBot, services: AppServices, agent_services: AppServices, desk_settings: Settings) -> None:
+    _shorter_periods(services)
+    with services.engine.begin() as connection:
+        connection.execute(text("CREATE TRIGGER refuse_all BEFORE UPDATE OF reply_due_at ON complaints "
+                                "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    with pytest.raises(DBAPIError):
+        services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE)
+
+    admin_desk = MainWindow(services, desk_settings, background=False)
+    qtbot.addWidget(admin_desk)
+    admin_desk.show()
+    qtbot.waitUntil(lambda: "complaint-desk calendar recompute" in admin_desk.statusBar().currentMessage(),
+                    timeout=5000)
+    assert admin_desk.statusBar().currentMessage().startswith(f"期限重算未完成（{services.actor.login}，")
+    admin_desk.close()
+
+    agent_desk = MainWindow(agent_services, desk_settings, background=False)
+    qtbot.addWidget(agent_desk)
+    agent_desk.show()
+    qtbot.waitUntil(lambda: agent_desk.after_first_paint.done, timeout=5000)
+    assert "recompute" not in agent_desk.statusBar().currentMessage()  # they could not act on it
+    agent_desk.close()

@@ -121,6 +121,25 @@ def test_a_recompute_failing_halfway_leaves_deadlines_summary_and_trigger_as_the
     assert _open_trigger(services) == trigger
 
 
+def _refuse_the_last_to_move(services: AppServices) -> int:
+    """A real database error for the case that moves last (the cases go by new due date): a
+    batched run stops half way. Returns that case's id."""
+    with services.engine.begin() as connection:
+        latest = int(connection.execute(text(
+            "SELECT id FROM complaints WHERE is_open AND deadline_rule = 'reply' ORDER BY clock_start_at DESC LIMIT 1"
+        )).scalar_one())
+        connection.execute(text(
+            f"CREATE TRIGGER refuse_one BEFORE UPDATE OF reply_due_at ON complaints WHEN OLD.id = {latest} "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    return latest
+
+
+def _run_in_small_batches(services: AppServices) -> int:
+    clock = services.complaints._clock
+    return recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
+                                only_provisional=False, note=RULES_CHANGED_NOTE, first_batch=10, pause=0).moved
+
+
 def test_a_failing_batch_leaves_its_cases_and_a_second_run_moves_the_rest(services: AppServices) -> None:
     """Batches before the failing one stay committed, each whole; the failing one changes nothing;
     the recompute is idempotent, so running it again after the cause is gone finishes the job."""
@@ -128,22 +147,10 @@ def test_a_failing_batch_leaves_its_cases_and_a_second_run_moves_the_rest(servic
     trigger = _open_trigger(services)
     with services.engine.connect() as connection:
         before = dict(connection.execute(text("SELECT id, reply_due_at FROM complaints")).all())
-        latest = connection.execute(text(  # moves in the last batch: the candidates go by new due date
-            "SELECT id FROM complaints WHERE is_open AND deadline_rule = 'reply' ORDER BY clock_start_at DESC"
-        )).scalar()
-    with services.engine.begin() as connection:
-        connection.execute(text(
-            f"CREATE TRIGGER refuse_one BEFORE UPDATE OF reply_due_at ON complaints WHEN OLD.id = {latest} "
-            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    latest = _refuse_the_last_to_move(services)
     _moved_shorter(services, 7)
-    clock = services.complaints._clock
-
-    def run() -> int:
-        return recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
-                                    only_provisional=False, note=RULES_CHANGED_NOTE, first_batch=10, pause=0).moved
-
     with pytest.raises(DBAPIError, match="refused"):
-        run()
+        _run_in_small_batches(services)
     with services.engine.connect() as connection:
         after = dict(connection.execute(text("SELECT id, reply_due_at FROM complaints")).all())
         changed = {case_id for case_id in before if after[case_id] != before[case_id]}
@@ -156,8 +163,8 @@ def test_a_failing_batch_leaves_its_cases_and_a_second_run_moves_the_rest(servic
 
     with services.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER refuse_one"))
-    assert run() > 0
-    assert run() == 0  # nothing left: every case moved exactly once
+    assert _run_in_small_batches(services) > 0
+    assert _run_in_small_batches(services) == 0  # nothing left: every case moved exactly once
     with services.engine.connect() as connection:
         assert connection.execute(text(
             "SELECT count(*) = count(DISTINCT complaint_id) FROM complaint_events WHERE kind = 'deadline'")
@@ -231,18 +238,10 @@ def test_a_recompute_that_stops_half_way_is_marked_until_one_finishes(services: 
     """Every seat can tell its administrator that deadlines are half moved; the next run clears it."""
     generate(services.sessions, services.complaints, services.actor, 600, seed=14)
     assert pending_recompute(services.sessions) is None
-    with services.engine.begin() as connection:  # the last cases to move refuse: the run stops half way
-        latest = connection.execute(text(
-            "SELECT id FROM complaints WHERE is_open AND deadline_rule = 'reply' ORDER BY clock_start_at DESC"
-        )).scalar()
-        connection.execute(text(
-            f"CREATE TRIGGER refuse_one BEFORE UPDATE OF reply_due_at ON complaints WHEN OLD.id = {latest} "
-            "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+    _refuse_the_last_to_move(services)
     _moved_shorter(services, 7)
-    clock = services.complaints._clock
     with pytest.raises(DBAPIError, match="refused"):
-        recompute_in_batches(services.sessions, services.actor, clock.rules, clock.reply,
-                             only_provisional=False, note=RULES_CHANGED_NOTE, first_batch=10, pause=0)
+        _run_in_small_batches(services)
     pending = pending_recompute(services.sessions)
     assert pending is not None and pending.by == services.actor.login and pending.cases > 10
     with services.engine.begin() as connection:

@@ -22,7 +22,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -102,11 +102,15 @@ def _slices(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[offset:offset + BATCH]
 
 
-def _open_cases(*, only_provisional: bool) -> Select[int, str, str, datetime, date, datetime, bool]:
-    query = select(Complaint.id, Complaint.uuid, Complaint.deadline_rule, Complaint.clock_start_at,
-                   Complaint.reply_due_date, Complaint.reply_due_at, Complaint.calendar_provisional
-                   ).where(Complaint.is_open.is_(True))
-    return query.where(Complaint.calendar_provisional.is_(True)) if only_provisional else query
+# What decides whether a case's stored deadline is current: its rule, clock start and stored due.
+_DEADLINE = (Complaint.id, Complaint.deadline_rule, Complaint.clock_start_at, Complaint.reply_due_at,
+             Complaint.calendar_provisional)
+
+
+def _moved_to(dues: DueDates, rule_code: str, start: datetime, old_at: datetime, old_provisional: bool) -> Due | None:
+    """The case's due under the current rules and calendar, when it differs from the stored one."""
+    target = dues(rule_code, start)
+    return None if (old_at, old_provisional) == (target.due_at, target.provisional) else target
 
 
 def slice_statement(ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
@@ -115,20 +119,21 @@ def slice_statement(ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
     By id alone: with "is_open" in the WHERE clause SQLite walked the whole is-open index for each
     slice (45 ms at 545,000 open cases) instead of looking the ids up; the caller checks it.
     """
-    return select(Complaint.id, Complaint.uuid, Complaint.deadline_rule, Complaint.clock_start_at,
-                  Complaint.reply_due_date, Complaint.reply_due_at, Complaint.calendar_provisional,
-                  Complaint.is_open, *(COMPLAINT_TABLE.c[name] for name in OPEN_DUE_COLUMNS)
-                  ).where(Complaint.id.in_(ids))
+    return select(*_DEADLINE, Complaint.is_open, Complaint.uuid, Complaint.reply_due_date,
+                  *(COMPLAINT_TABLE.c[name] for name in OPEN_DUE_COLUMNS)).where(Complaint.id.in_(ids))
 
 
 def cases_to_move(connection: Connection, dues: DueDates, *, only_provisional: bool) -> list[int]:
     """Ids of the open cases whose stored deadline differs from the current rules and calendar,
     in order of their new due date (neighbours in the due-date indexes move together)."""
+    query = select(*_DEADLINE).where(Complaint.is_open.is_(True))
+    if only_provisional:
+        query = query.where(Complaint.calendar_provisional.is_(True))
     found: list[tuple[Due, int]] = []
-    for case_id, _uuid, rule_code, start, _date, old_at, old_provisional in connection.execute(
-            _open_cases(only_provisional=only_provisional).execution_options(yield_per=5000)):
-        target = dues(rule_code, start)
-        if (old_at, old_provisional) != (target.due_at, target.provisional):
+    for case_id, rule_code, start, old_at, old_provisional in connection.execute(
+            query.execution_options(yield_per=5000)):
+        target = _moved_to(dues, rule_code, start, old_at, old_provisional)
+        if target is not None:
             found.append((target, case_id))
     found.sort(key=lambda pair: (pair[0].due_at, pair[1]))
     return [case_id for _target, case_id in found]
@@ -154,12 +159,12 @@ def recompute_open_deadlines(session: Session, actor: Actor, dues: DueDates, *, 
     with open_due_summary_held(connection) as summary:
         for ids_slice in _slices(ids):
             by_due: dict[Due, list[_Case]] = defaultdict(list)
-            for case_id, case_uuid, rule_code, start, old_date, old_at, old_provisional, is_open, *counted in (
+            for case_id, rule_code, start, old_at, old_provisional, is_open, case_uuid, old_date, *counted in (
                     connection.execute(slice_statement(ids_slice))):
                 if not is_open or (only_provisional and not old_provisional):
                     continue  # closed (or settled) since the cases to move were found
-                target = dues(rule_code, start)
-                if (old_at, old_provisional) != (target.due_at, target.provisional):
+                target = _moved_to(dues, rule_code, start, old_at, old_provisional)
+                if target is not None:
                     by_due[target].append((case_id, case_uuid, old_date))
                     summary.add(counted, old_date, target.due_date)
             for (due_date, due_at, provisional), cases in by_due.items():
@@ -214,18 +219,13 @@ def recompute_in_batches(sessions: sessionmaker[Session], actor: Actor, rules: M
             chunk = candidates[done:done + sizer.size]
             last = done + len(chunk) >= len(candidates)
             started = time.perf_counter()
-            with sessions(bind=connection) as session:
-                if within is None:
-                    with session.begin():
-                        lock_for_write(session)
-                        moved += recompute_open_deadlines(session, actor, dues, only_provisional=only_provisional,
-                                                          note=note, ids=chunk)
-                        if last:
-                            _clear_pending(session)
-                else:
-                    moved += recompute_open_deadlines(session, actor, dues, only_provisional=only_provisional,
-                                                      note=note, ids=chunk)
-                    session.flush()
+            # Inside ``within`` the batch joins the caller's transaction; otherwise it is its own.
+            with sessions(bind=connection) as session, (session.begin() if within is None else nullcontext()):
+                lock_for_write(session)  # nothing to do when the transaction is already open
+                moved += recompute_open_deadlines(session, actor, dues, only_provisional=only_provisional,
+                                                  note=note, ids=chunk)
+                if last and within is None:
+                    _clear_pending(session)
             elapsed = time.perf_counter() - started
             clock.record(elapsed)
             sizer.adjust(len(chunk), elapsed)

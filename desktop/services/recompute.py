@@ -22,7 +22,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -207,29 +207,26 @@ def recompute_in_batches(sessions: sessionmaker[Session], actor: Actor, rules: M
     sizer = BatchSizer(first_batch, limit=MAX_CASES)
     moved = done = 0
     with _writing_connection(engine, within) as connection:
-        if within is None:
-            with sessions(bind=connection) as session, session.begin():
-                # Said before the first batch and cleared with the last (or by a later run that
-                # finds nothing left): a recompute stopped half way is visible to every seat.
-                if candidates:
-                    _mark_pending(session, actor, len(candidates))
-                else:
-                    _clear_pending(session)
+        # Inside ``within`` each session below joins the caller's transaction (its commit commits
+        # nothing); otherwise each is a transaction of its own.
+        with sessions(bind=connection) as session, session.begin():
+            # Said before the first batch and cleared with the last (or by a later run that finds
+            # nothing left): a recompute stopped half way is visible to every seat.
+            if candidates:
+                _mark_pending(session, actor, len(candidates))
+            else:
+                _clear_pending(session)
         while done < len(candidates):
             chunk = candidates[done:done + sizer.size]
-            last = done + len(chunk) >= len(candidates)
             started = time.perf_counter()
-            # Inside ``within`` the batch joins the caller's transaction; otherwise it is its own.
-            with sessions(bind=connection) as session, (session.begin() if within is None else nullcontext()):
+            with clock.transaction(sessions, connection) as session:
                 lock_for_write(session)  # nothing to do when the transaction is already open
                 moved += recompute_open_deadlines(session, actor, dues, only_provisional=only_provisional,
                                                   note=note, ids=chunk)
-                if last and within is None:
+                done += len(chunk)
+                if done == len(candidates):
                     _clear_pending(session)
-            elapsed = time.perf_counter() - started
-            clock.record(elapsed)
-            sizer.adjust(len(chunk), elapsed)
-            done += len(chunk)
+            sizer.adjust(len(chunk), time.perf_counter() - started)
             if progress is not None:
                 progress(done, len(candidates))
             if within is None and done < len(candidates):

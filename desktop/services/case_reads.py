@@ -184,11 +184,7 @@ class CaseReads:
 
     def record(self, connection: Connection, number: str) -> ComplaintRecord:
         """The case ``number`` as the seat may see it, or ``NotFoundError`` (two indexed statements)."""
-        cursor = connection.connection.cursor()
-        try:
-            return self._read_record(connection, cursor, number)
-        finally:
-            cursor.close()
+        return _on_own_cursor(self._read_record, connection, number)
 
     def _read_record(self, connection: Connection, cursor: Any, number: str) -> ComplaintRecord:
         rows = self._record.rows(connection, cursor, _normalized(number))
@@ -201,23 +197,18 @@ class CaseReads:
 
     def case_id(self, connection: Connection, number: str) -> int:
         """The id of case ``number`` within the seat's scope (index only), or ``NotFoundError``."""
-        cursor = connection.connection.cursor()
-        try:
-            rows = self._id.rows(connection, cursor, _normalized(number))
-        finally:
-            cursor.close()
+        rows = _on_own_cursor(self._id.rows, connection, _normalized(number))
         if not rows:
             raise self._not_found(number)
         return int(rows[0][0])
 
     def case_file(self, connection: Connection, number: str) -> CaseFile:
-        """Record, history and citations of one case: four indexed statements on one connection."""
-        cursor = connection.connection.cursor()
-        try:
-            record = self._read_record(connection, cursor, number)
-            return CaseFile(record, _events(connection, cursor, record.id), _citations(connection, cursor, record.id))
-        finally:
-            cursor.close()
+        """Record, history and citations of one case: four indexed statements on one cursor."""
+        return _on_own_cursor(self._read_case_file, connection, number)
+
+    def _read_case_file(self, connection: Connection, cursor: Any, number: str) -> CaseFile:
+        record = self._read_record(connection, cursor, number)
+        return CaseFile(record, _events(connection, cursor, record.id), _citations(connection, cursor, record.id))
 
 
 @contextmanager
@@ -253,13 +244,16 @@ def _normalized(number: str) -> str:
     return number.strip().upper()
 
 
+_Key = TypeVar("_Key")
 _Read = TypeVar("_Read")
 
 
-def _on_own_cursor(read: Callable[[Connection, Any, int], _Read], connection: Connection, complaint_id: int) -> _Read:
+def _on_own_cursor(read: Callable[[Connection, Any, _Key], _Read], connection: Connection, key: _Key) -> _Read:
+    """``read`` on a DB-API cursor of ``connection`` that is closed after it (a plain try, not a
+    context manager: this is the case-open path, counted in microseconds)."""
     cursor = connection.connection.cursor()
     try:
-        return read(connection, cursor, complaint_id)
+        return read(connection, cursor, key)
     finally:
         cursor.close()
 

@@ -36,9 +36,7 @@ class WriteClock:
         started = time.perf_counter()
         with (sessions() if bind is None else sessions(bind=bind)) as session, session.begin():
             yield session
-        self.record(time.perf_counter() - started)
-
-    def record(self, elapsed: float) -> None:
+        elapsed = time.perf_counter() - started
         self.longest = max(self.longest, elapsed)
         self.transactions += 1
         self.total += elapsed

@@ -49,14 +49,36 @@ def _load_po(path: Path) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def _source_areas() -> list[str]:
+    source_root = i18n_source_dir()
+    return sorted(p.name for p in source_root.iterdir() if p.is_dir()) if source_root.is_dir() else []
+
+
+def _catalog_paths(area: str, language: str) -> tuple[Path, Path]:
+    """The area's ``.po`` source and its compiled ``.mo``."""
+    return (i18n_source_dir() / area / f"{language}.po",
+            compiled_locale_dir() / language / "LC_MESSAGES" / f"{area}.mo")
+
+
+def _compiled_is_current(po_path: Path, mo_path: Path) -> bool:
+    return mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime)
+
+
+def areas_read_from_po(language: str) -> list[str]:
+    """The areas whose compiled catalog is missing or older than its ``.po``: each is parsed at the
+    first translated string (tens of milliseconds), as an installed desk never does."""
+    if language == "en":
+        return []
+    return [area for area in _source_areas() if not _compiled_is_current(*_catalog_paths(area, language))
+            and _catalog_paths(area, language)[0].exists()]
+
+
 def _area_catalogs(language: str) -> list[gettext.NullTranslations]:
     translations: list[gettext.NullTranslations] = []
-    source_root = i18n_source_dir()
-    areas = sorted(p.name for p in source_root.iterdir() if p.is_dir()) if source_root.is_dir() else []
+    areas = _source_areas()
     for area in areas:
-        po_path = source_root / area / f"{language}.po"
-        mo_path = compiled_locale_dir() / language / "LC_MESSAGES" / f"{area}.mo"
-        if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
+        po_path, mo_path = _catalog_paths(area, language)
+        if _compiled_is_current(po_path, mo_path):
             with mo_path.open("rb") as handle:
                 translations.append(gettext.GNUTranslations(handle))
         elif po_path.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -72,3 +73,27 @@ def test_language_switch() -> None:
     assert _("Overdue") == "Overdue"
     set_language("zh_CN")
     assert _("Overdue") == "已超期"
+
+
+def test_catalogs_read_from_po_are_the_missing_and_stale_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the GUI benchmark warns about: a catalog the desk would parse from its .po at start."""
+    import os
+
+    import desktop.i18n as i18n
+
+    sources, compiled = tmp_path / "i18n", tmp_path / "locale"
+    monkeypatch.setattr(i18n, "i18n_source_dir", lambda: sources)
+    monkeypatch.setattr(i18n, "compiled_locale_dir", lambda: compiled)
+    for area in ("queue", "law"):
+        (sources / area).mkdir(parents=True)
+        (sources / area / "zh_CN.po").write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    assert i18n.areas_read_from_po("zh_CN") == ["law", "queue"]  # nothing compiled yet
+    (compiled / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    for area in ("queue", "law"):
+        (compiled / "zh_CN" / "LC_MESSAGES" / f"{area}.mo").write_bytes(b"")
+    assert i18n.areas_read_from_po("zh_CN") == []
+    po = sources / "law" / "zh_CN.po"
+    later = (compiled / "zh_CN" / "LC_MESSAGES" / "law.mo").stat().st_mtime + 10
+    os.utime(po, (later, later))  # the .po edited after it was compiled
+    assert i18n.areas_read_from_po("zh_CN") == ["law"]
+    assert i18n.areas_read_from_po("en") == []  # English is the source language: no catalog

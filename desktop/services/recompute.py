@@ -158,21 +158,27 @@ def recompute_open_deadlines(session: Session, actor: Actor, dues: DueDates, *, 
     # The open-by-due-day summary is changed once for the whole batch, not by a trigger per case.
     with open_due_summary_held(connection) as summary:
         for ids_slice in _slices(ids):
-            by_due: dict[Due, list[_Case]] = defaultdict(list)
+            # Grouped by the new due and whether the calendar state changes with it (see below).
+            by_due: dict[tuple[Due, bool], list[_Case]] = defaultdict(list)
             for case_id, rule_code, start, old_at, old_provisional, is_open, case_uuid, old_date, *counted in (
                     connection.execute(slice_statement(ids_slice))):
                 if not is_open or (only_provisional and not old_provisional):
                     continue  # closed (or settled) since the cases to move were found
                 target = _moved_to(dues, rule_code, start, old_at, old_provisional)
                 if target is not None:
-                    by_due[target].append((case_id, case_uuid, old_date))
+                    by_due[(target, target.provisional != old_provisional)].append((case_id, case_uuid, old_date))
                     summary.add(counted, old_date, target.due_date)
-            for (due_date, due_at, provisional), cases in by_due.items():
+            for ((due_date, due_at, provisional), provisional_moves), cases in by_due.items():
                 # version is bumped like an ORM save, so a seat holding the case open sees a conflict.
+                values: dict[str, Any] = {"reply_due_date": due_date, "reply_due_at": due_at,
+                                          "version": COMPLAINT_TABLE.c.version + 1}
+                if provisional_moves:
+                    # Only where it changes: SQLite rewrites the entry of every index on a column the
+                    # SET names, changed or not (calendar_provisional's cost 0.45 of 4.2 s for 245,000).
+                    values["calendar_provisional"] = provisional
                 connection.execute(
                     update(COMPLAINT_TABLE).where(COMPLAINT_TABLE.c.id.in_([case_id for case_id, _u, _d in cases]))
-                    .values(reply_due_date=due_date, reply_due_at=due_at, calendar_provisional=provisional,
-                            version=COMPLAINT_TABLE.c.version + 1))
+                    .values(values))
                 new_date = due_date.isoformat()
                 # Each event takes its place in the history's hash chain, as add_event's do.
                 append_events(session, actor.login, [

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from desktop.domain.codes import OPEN_STATUSES, Status
@@ -250,3 +252,42 @@ def test_a_recompute_that_stops_half_way_is_marked_until_one_finishes(services: 
     assert pending_recompute(services.sessions) is None
     assert services.complaints.recompute_deadlines(services.actor, note=RULES_CHANGED_NOTE) == 0
     assert pending_recompute(services.sessions) is None
+
+
+def _complaint_updates(services: AppServices, run: Callable[[], object]) -> list[str]:
+    """The UPDATE complaints statements ``run`` sends."""
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE COMPLAINTS "):
+            sent.append(statement)
+
+    event.listen(services.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(services.engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_moves_name_the_calendar_state_only_where_it_changes(services: AppServices) -> None:
+    """SQLite rewrites an index entry for every column a SET names, changed or not: a rule change
+    (no calendar state moves) leaves calendar_provisional out; a calendar that settles a case names it."""
+    generate(services.sessions, services.complaints, services.actor, 60, seed=5)
+    settled = services.complaints.create(services.actor, sample(received_at="2019-09-20T10:00:00+08:00"))
+    assert settled.calendar_provisional  # 2019 precedes the bundled confirmed years
+    services.site.set(services.actor, "deadline_rules", {"reply": 10})
+    services.reload_clock()
+    updates = _complaint_updates(services, lambda: services.complaints.recompute_deadlines(
+        services.actor, note=RULES_CHANGED_NOTE))
+    assert updates and not any("calendar_provisional" in statement for statement in updates)
+    assert services.complaints.get(settled.number).calendar_provisional  # still provisional, as it should be
+
+    schedule = {"year": 2019, "source": "国办发明电〔2018〕15号",
+                "rest_days": [{"date": f"2019-10-0{d}", "name": "国庆节"} for d in range(1, 8)],
+                "working_days": [{"date": "2019-09-29", "name": "国庆节调休"}]}
+    services.calendar.import_year(services.actor, json.dumps(schedule, ensure_ascii=False))
+    services.reload_clock()
+    updates = _complaint_updates(services, lambda: services.complaints.recompute_deadlines(services.actor))
+    assert len(updates) == 1 and "calendar_provisional" in updates[0]
+    assert not services.complaints.get(settled.number).calendar_provisional

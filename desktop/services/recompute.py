@@ -44,7 +44,6 @@ from desktop.store.stats_summary import OPEN_DUE_COLUMNS, open_due_summary_held
 # Ids per UPDATE … WHERE id IN (…): below SQLite's default host-parameter limit with room to spare.
 BATCH = 500
 FIRST_BATCH = 2000  # cases in the first transaction; later ones are sized to take TARGET_SECONDS
-MAX_CASES = 20_000  # cases per transaction at most (their ids are one IN list when re-read)
 
 COMPLAINT_TABLE = cast(Table, Complaint.__table__)
 
@@ -211,7 +210,7 @@ def recompute_in_batches(sessions: sessionmaker[Session], actor: Actor, rules: M
     if progress is not None:
         progress(0, len(candidates))
     clock = WriteClock()
-    sizer = BatchSizer(first_batch, limit=MAX_CASES)
+    sizer = BatchSizer(first_batch)  # at most write_batches.MAX_BATCH cases, as an import's batches
     moved = done = 0
     with _writing_connection(engine, within) as connection:
         # Inside ``within`` each session below joins the caller's transaction (its commit commits

@@ -54,13 +54,15 @@ def _source_areas() -> list[str]:
     return sorted(p.name for p in source_root.iterdir() if p.is_dir()) if source_root.is_dir() else []
 
 
-def _catalog_paths(area: str, language: str) -> tuple[Path, Path]:
+def catalog_paths(area: str, language: str) -> tuple[Path, Path]:
     """The area's ``.po`` source and its compiled ``.mo``."""
     return (i18n_source_dir() / area / f"{language}.po",
             compiled_locale_dir() / language / "LC_MESSAGES" / f"{area}.mo")
 
 
-def _compiled_is_current(po_path: Path, mo_path: Path) -> bool:
+def compiled_is_current(po_path: Path, mo_path: Path) -> bool:
+    """Whether ``mo_path`` holds ``po_path``'s catalog: the desk reads it then, and the build
+    (packaging/compile_catalogs.py) leaves it as it is."""
     return mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime)
 
 
@@ -69,16 +71,20 @@ def areas_read_from_po(language: str) -> list[str]:
     first translated string (tens of milliseconds), as an installed desk never does."""
     if language == "en":
         return []
-    return [area for area in _source_areas() if not _compiled_is_current(*_catalog_paths(area, language))
-            and _catalog_paths(area, language)[0].exists()]
+    stale = []
+    for area in _source_areas():
+        po_path, mo_path = catalog_paths(area, language)
+        if po_path.exists() and not compiled_is_current(po_path, mo_path):
+            stale.append(area)
+    return stale
 
 
 def _area_catalogs(language: str) -> list[gettext.NullTranslations]:
     translations: list[gettext.NullTranslations] = []
     areas = _source_areas()
     for area in areas:
-        po_path, mo_path = _catalog_paths(area, language)
-        if _compiled_is_current(po_path, mo_path):
+        po_path, mo_path = catalog_paths(area, language)
+        if compiled_is_current(po_path, mo_path):
             with mo_path.open("rb") as handle:
                 translations.append(gettext.GNUTranslations(handle))
         elif po_path.exists():

@@ -13,20 +13,23 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-# Labels and pick_match come from this tree's package, even where another checkout is installed.
+# The catalogs' places, the labels and pick_match come from this tree's package, even where another
+# checkout is installed.
+sys.path.insert(0, str(ROOT))
 PINYIN_SOURCES = [ROOT / "desktop" / "domain" / "codes.py", ROOT / "desktop" / "domain" / "pick_match.py"]
 
 
 def main() -> None:
+    from desktop.i18n import catalog_paths, compiled_is_current
+
     po_paths = sorted((ROOT / "i18n").glob("*/*.po"))
     for po_path in po_paths:
-        area, language = po_path.parent.name, po_path.stem
-        target = ROOT / "desktop" / "locale" / language / "LC_MESSAGES" / f"{area}.mo"
-        if target.exists() and target.stat().st_mtime >= po_path.stat().st_mtime:
+        _source, target = catalog_paths(po_path.parent.name, po_path.stem)
+        if compiled_is_current(po_path, target):  # the rule the desk reads catalogs by
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+            catalog = read_po(handle, locale=po_path.stem)
         with target.open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
     write_pinyin_keys([*po_paths, *PINYIN_SOURCES])
@@ -34,7 +37,6 @@ def main() -> None:
 
 def write_pinyin_keys(sources: list[Path]) -> None:
     """Rewrite the table when a catalog, the labels or pypinyin changed since it was written."""
-    sys.path.insert(0, str(ROOT))
     from desktop.domain.pick_match import pinyin_table_path, write_pinyin_table
     from desktop.i18n import SUPPORTED_LANGUAGES
 

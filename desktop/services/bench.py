@@ -310,6 +310,11 @@ def _bench_statistics(services: AppServices, capture: _Capture, raw: _Raw, repea
     return figure
 
 
+def _begins(statement: Statement, *words: str) -> bool:
+    """Whether the captured statement's SQL starts with one of ``words`` (upper case)."""
+    return statement[0].lstrip().upper().startswith(words)
+
+
 def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dict[str, Any]:
     """Every open case's deadline moved by a shorter site period, computed and written, then rolled back.
 
@@ -342,20 +347,19 @@ def _bench_recompute(services: AppServices, capture: _Capture, raw: _Raw) -> dic
     # Captured after: memory the capture took and Python kept would otherwise be reused unseen.
     statements = capture.capture(partial(recompute, capture.seat))
     started = time.perf_counter()
-    raw.replay_rolled_back([s for s in statements if not s[0].lstrip().upper().startswith(("ROLLBACK", "BEGIN"))])
+    raw.replay_rolled_back([s for s in statements if not _begins(s, "ROLLBACK", "BEGIN")])
     raw_ms = (time.perf_counter() - started) * 1000
     # The floor of keeping the deadline on the case row: the same cases' due-date UPDATEs alone,
     # without the reads, the history entries or the summary rows (each UPDATE rewrites the row and
     # its entry in every index that holds the due date). The summary trigger is held around them as
     # the product holds it (SQLite), or else it would fire for every row here and not in the product.
-    updates = [s for s in statements
-               if s[0].lstrip().upper().startswith(("UPDATE COMPLAINTS ", "DROP TRIGGER ", "CREATE TRIGGER "))]
+    updates = [s for s in statements if _begins(s, "UPDATE COMPLAINTS ", "DROP TRIGGER ", "CREATE TRIGGER ")]
     started = time.perf_counter()
     raw.replay_rolled_back(updates)
     raw_updates_ms = (time.perf_counter() - started) * 1000
     return _figure("recompute_open_deadlines", app_ms, raw_ms, moved=result.moved, statements=len(statements),
                    raw_due_updates_ms=round(raw_updates_ms, 1),
-                   due_update_statements=sum(s[0].lstrip().upper().startswith("UPDATE") for s in updates),
+                   due_update_statements=sum(_begins(s, "UPDATE ") for s in updates),
                    longest_write_ms=round(result.longest_write * 1000), write_transactions=result.transactions,
                    peak_rss_growth_mb=growth, peak_is_this_step=own_peak)
 
